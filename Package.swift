@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "Ocular",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "ocular", targets: ["ocular"]),
+    .library(name: "OcularCore", targets: ["OcularCore"]),
+    .library(name: "OcularModels", targets: ["OcularModels"]),
+    .library(name: "OcularStore", targets: ["OcularStore"]),
+    .library(name: "OcularRunner", targets: ["OcularRunner"]),
+    .library(name: "OcularReports", targets: ["OcularReports"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    .target(
+      name: "OcularCore",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .target(name: "OcularModels", dependencies: ["OcularCore"]),
+    .target(
+      name: "OcularStore",
+      dependencies: ["OcularCore", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .target(name: "OcularRunner", dependencies: ["OcularCore", "OcularModels", "OcularStore"]),
+    .target(name: "OcularReports", dependencies: ["OcularCore", "OcularStore"]),
+    .executableTarget(
+      name: "ocular",
+      dependencies: [
+        "OcularCore", "OcularModels", "OcularStore", "OcularRunner", "OcularReports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "OcularCoreTests", dependencies: ["OcularCore"], exclude: ["Golden"]),
+    .testTarget(name: "OcularModelsTests", dependencies: ["OcularModels"]),
+    .testTarget(name: "OcularStoreTests", dependencies: ["OcularStore"]),
+    .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
+    .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"]),
+    .testTarget(name: "ocularTests", dependencies: ["ocular"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,54 @@
+/// A VQA benchmark scored by VLMEvalKit's ANLS (DocVQA, InfoVQA; benchmarks.md §3.13, §3.15).
+public struct ANLSBenchmark: Benchmark {
+  public let id: String
+  public let title: String
+  public var group: BenchmarkGroup { .documents }
+  public var metric: String { "anls" }
+  public var headlineMetric: String { "anls" }
+  public var scoringProfile: String { "vlmevalkit" }
+  public var reference: String {
+    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/vqa_eval.py: anls_compute, hit_calculate"
+  }
+  public var judgeLabel: String { "none" }
+  public var promptStyle: PromptStyle { .vlmevalkit }
+  public var defaultPromptTemplate: String { "{question}\nAnswer the question using a single word or phrase." }
+  public var requiredFields: [FieldRequirement] {
+    [FieldRequirement("question", .string), FieldRequirement("answer", .answerList)]
+  }
+
+  /// Creates an ANLS benchmark.
+  public init(id: String, title: String) {
+    self.id = id
+    self.title = title
+  }
+
+  /// The gold answers: a JSON array, or the cell's Python list literal, or the cell itself.
+  public static func golds(of sample: Sample) -> [String] {
+    switch sample.record["answer"] {
+    case .array(let items)?: return items.compactMap(\.cellText)
+    case let value?: return value.cellText.map(PythonLiteral.stringList) ?? []
+    case nil: return []
+    }
+  }
+
+  public func problem(in sample: Sample) -> String? {
+    Self.golds(of: sample).isEmpty ? "field \"answer\" holds no answer" : nil
+  }
+
+  public func oracleResponse(for sample: Sample) -> String {
+    thinkAnswer(Self.golds(of: sample).first ?? "", thinking: "The oracle reads the gold answer.")
+  }
+
+  public func baselineResponse(for sample: Sample) -> String {
+    "<answer>unknown</answer>"
+  }
+
+  public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
+    SampleScore(value: ANLS.score(prediction: extraction.answer, golds: Self.golds(of: sample)))
+  }
+}
+
+extension BenchmarkRegistry {
+  /// DocVQA (Documents): `DocVQA_VAL`, ANLS with τ = 0.5 (benchmarks.md §3.13).
+  static let docvqa = ANLSBenchmark(id: "docvqa", title: "DocVQA")
+}

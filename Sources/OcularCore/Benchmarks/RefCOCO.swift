@@ -1,0 +1,74 @@
+/// A referring-expression grounding benchmark scored by OneThinker's rules (RefCOCO, RefCOCO+, RefCOCOg;
+/// benchmarks.md §3.16–3.18): Acc@IoU≥0.5 per split, the family number the unweighted mean of its splits.
+public struct GroundingBenchmark: Benchmark {
+  public let id: String
+  public let title: String
+  public var group: BenchmarkGroup { .grounding }
+  public var metric: String { "grounding_acc50" }
+  public var headlineMetric: String { "acc@0.5" }
+  public var scoringProfile: String { "onethinker" }
+  public var reference: String {
+    "OneThinker Evaluation/Eval/eval_bench.py: extract_answer, accuracy_only (iou_2d defect corrected)"
+  }
+  public var judgeLabel: String { "none" }
+  public var promptStyle: PromptStyle { .onethinker }
+  public var defaultPromptTemplate: String { "{problem}" }
+  public var requiredFields: [FieldRequirement] {
+    [FieldRequirement("problem", .string), FieldRequirement("solution", .string)]
+  }
+  public var measureNames: [String] { ["iou", "acc@0.3", "acc@0.7"] }
+
+  /// Creates a grounding benchmark.
+  public init(id: String, title: String) {
+    self.id = id
+    self.title = title
+  }
+
+  /// The gold box, read from `solution` with the same extraction and parser as a prediction.
+  public static func goldBox(of sample: Sample) -> BoxIoU.Box? {
+    guard let solution = sample.text("solution") else { return nil }
+    return BoxIoU.parseBox(AnswerExtractor.onethinker.extract(solution).answer)
+  }
+
+  public func problem(in sample: Sample) -> String? {
+    Self.goldBox(of: sample) == nil
+      ? "field \"solution\" must hold <answer>{\"boxes\": [x1, y1, x2, y2]}</answer>" : nil
+  }
+
+  public func oracleResponse(for sample: Sample) -> String {
+    let gold = AnswerExtractor.onethinker.extract(sample.text("solution") ?? "").answer
+    return "<think>\nThe oracle knows the box.\n</think>\n<answer>\(gold)</answer>"
+  }
+
+  public func baselineResponse(for sample: Sample) -> String {
+    "<answer>{\"boxes\": [250, 250, 750, 750]}</answer>"
+  }
+
+  public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
+    guard let gold = Self.goldBox(of: sample) else { return .unparsed(notes: ["gold box unreadable"]) }
+    guard let box = BoxIoU.parseBox(extraction.answer) else { return .unparsed() }
+    let iou = BoxIoU.iou(box, gold)
+    return SampleScore(
+      value: iou >= 0.5 ? 1 : 0,
+      measures: ["iou": iou, "acc@0.3": iou >= 0.3 ? 1 : 0, "acc@0.7": iou >= 0.7 ? 1 : 0],
+      parsed: box.description)
+  }
+
+  /// The headline is the unweighted mean of the per-split Acc@0.5 (the mean over all samples with no splits).
+  public func summarize(_ scores: ScoreAccumulator) -> SuiteSummary {
+    var summary = scores.summary(metric: headlineMetric)
+    if let splits = scores.breakdown["split"], !splits.isEmpty {
+      let mean = splits.values.map(\.mean).reduce(0, +) / Double(splits.count) * 100
+      summary.headline = mean
+      summary.values.insert(
+        MetricValue(dimension: "overall", key: "all", metric: "acc@0.5 (mean of splits)", value: mean, count: scores.overall.count),
+        at: 0)
+    }
+    return summary
+  }
+}
+
+extension BenchmarkRegistry {
+  /// RefCOCO (Grounding): OneThinker's `eval_refcoco_{val,testA,testB}` (benchmarks.md §3.16).
+  static let refcoco = GroundingBenchmark(id: "refcoco", title: "RefCOCO")
+}

@@ -1,0 +1,50 @@
+/// Substring search over Unicode scalars, as Python's `str.find` does it.
+///
+/// Swift's `String` compares grapheme clusters, so `">"` followed by a combining mark would not match `">"`;
+/// Python compares code points. Scorers that must agree with Python search with these.
+extension String {
+  /// The first range of `needle`'s scalars in `self`, starting at `from`.
+  func scalarRange(of needle: String, from: String.Index? = nil) -> Range<String.Index>? {
+    let haystack = unicodeScalars
+    let pattern = Array(needle.unicodeScalars)
+    guard let first = pattern.first else { return nil }
+    var index = from ?? haystack.startIndex
+    while index < haystack.endIndex {
+      if haystack[index] == first {
+        var probe = index
+        var matched = true
+        for scalar in pattern {
+          guard probe < haystack.endIndex, haystack[probe] == scalar else {
+            matched = false
+            break
+          }
+          probe = haystack.index(after: probe)
+        }
+        if matched { return index..<probe }
+      }
+      index = haystack.index(after: index)
+    }
+    return nil
+  }
+
+  /// Every non-overlapping range of `needle`'s scalars in `self`.
+  func scalarRanges(of needle: String) -> [Range<String.Index>] {
+    var ranges: [Range<String.Index>] = []
+    var from = startIndex
+    while let found = scalarRange(of: needle, from: from) {
+      ranges.append(found)
+      from = found.upperBound
+    }
+    return ranges
+  }
+
+  /// Whether `self` contains `needle` as a run of scalars (Python's `needle in self`).
+  func containsScalars(_ needle: String) -> Bool {
+    needle.isEmpty || scalarRange(of: needle) != nil
+  }
+
+  /// The scalars between two indices as a string.
+  func scalarSlice(_ range: Range<String.Index>) -> String {
+    String(unicodeScalars[range])
+  }
+}

@@ -1,0 +1,73 @@
+import OcularCore
+
+/// The coordinate convention in which a model writes boxes and points.
+public enum BoxFormat: String, Sendable, Codable, CaseIterable, Hashable {
+  /// Absolute pixels of the original image.
+  case pixel
+  /// Fractions of the width and height, 0–1.
+  case norm1
+  /// Qwen-style thousandths of the width and height, 0–1000.
+  case norm1000
+}
+
+/// What an adapter says about itself: the stdio protocol's hello, or a built-in's equivalent.
+public struct AdapterDescription: Sendable, Codable, Hashable {
+  /// The model's name.
+  public var model: String
+  /// The adapter kind (`builtin`, `replay`, …).
+  public var kind: String
+  /// The model's box and point convention, if it declares one.
+  public var boxFormat: BoxFormat?
+  /// The most requests the adapter takes at once.
+  public var maxConcurrency: Int
+
+  /// Creates a description.
+  public init(model: String, kind: String, boxFormat: BoxFormat? = nil, maxConcurrency: Int) {
+    self.model = model
+    self.kind = kind
+    self.boxFormat = boxFormat
+    self.maxConcurrency = maxConcurrency
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case model, kind
+    case boxFormat = "box_format"
+    case maxConcurrency = "max_concurrency"
+  }
+}
+
+/// A model the harness can ask for answers.
+public protocol ModelAdapter: Sendable {
+  /// What the adapter says about itself.
+  var description: AdapterDescription { get }
+
+  /// Answers one request.
+  ///
+  /// - Throws: ``ModelError`` when no answer can be had for this request; the run records it and goes on.
+  func generate(_ request: Request) async throws -> Response
+}
+
+/// An error of the model layer.
+public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// A model spec that names no known adapter kind.
+  case invalidSpec(String)
+  /// A replay file line that is not a prediction.
+  case invalidReplay(path: String, line: Int, message: String)
+  /// A file that could not be read.
+  case unreadable(path: String, reason: String)
+  /// A request the replay file has no prediction for.
+  case noPrediction
+
+  public var description: String {
+    switch self {
+    case .invalidSpec(let spec):
+      return "invalid model spec \"\(spec)\" (expected builtin:oracle, builtin:baseline or replay:FILE.jsonl)"
+    case .invalidReplay(let path, let line, let message):
+      return "\(path):\(line): \(message)"
+    case .unreadable(let path, let reason):
+      return "\(path): cannot read: \(reason)"
+    case .noPrediction:
+      return "no prediction"
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import OcularCore
+
+/// A built-in model that answers by a fixed policy, in process.
+public struct PolicyAdapter: ModelAdapter {
+  /// The built-in policies.
+  public enum Policy: String, Sendable, CaseIterable {
+    /// Answers each sample's gold in the form its scorer expects: every suite scores 100.
+    case oracle
+    /// A deterministic chance-level policy: the first option, a centred box, a short fixed answer.
+    case baseline
+  }
+
+  /// The policy.
+  public let policy: Policy
+
+  /// Creates a policy adapter.
+  public init(policy: Policy) {
+    self.policy = policy
+  }
+
+  public var description: AdapterDescription {
+    AdapterDescription(model: "builtin:\(policy.rawValue)", kind: "builtin", boxFormat: .norm1000, maxConcurrency: 64)
+  }
+
+  public func generate(_ request: Request) async throws -> Response {
+    switch policy {
+    case .oracle: return Response(text: request.reference.oracle)
+    case .baseline: return Response(text: request.reference.baseline)
+    }
+  }
+}
