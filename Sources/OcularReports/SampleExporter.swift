@@ -1,0 +1,44 @@
+import Foundation
+import OcularCore
+import OcularStore
+
+/// Writes a run's samples as JSON lines, one per sample, streaming from the store.
+public struct SampleExporter: Sendable {
+  /// The store.
+  public let store: RunStore
+
+  /// Creates an exporter.
+  public init(store: RunStore) {
+    self.store = store
+  }
+
+  /// Writes every sample of a run (or of one suite) as a JSON line to `output`.
+  ///
+  /// Each line has `suite`, `id`, `repeat`, `status`, `extracted`, `score`, `response`, and also `parsed`,
+  /// `thinking`, `measures`, `breakdown`, `error`, `latency_ms` and token counts.
+  public func exportJSONL(run id: Int64, suite: String?, to output: (String) -> Void) throws(StoreError) {
+    _ = try store.run(id: id)
+    try store.forEachSample(run: id, suite: suite) { record in
+      output(Self.line(for: record) + "\n")
+    }
+  }
+
+  /// The JSON line of one sample.
+  public static func line(for record: SampleRecord) -> String {
+    func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    func optional(_ number: Int?) -> JSONValue { number.map { .number(Double($0)) } ?? .null }
+    let measures = (try? JSONValue.parse(Data(record.measuresJSON.utf8))) ?? .object([:])
+    let breakdown = (try? JSONValue.parse(Data(record.breakdownJSON.utf8))) ?? .object([:])
+    let object: [String: JSONValue] = [
+      "suite": .string(record.key.suite), "id": .string(record.key.sampleID),
+      "repeat": .number(Double(record.key.repeatIndex)), "status": .string(record.status.rawValue),
+      "extracted": optional(record.extracted), "score": .number(record.score), "response": optional(record.response),
+      "parsed": optional(record.parsed), "thinking": optional(record.thinking), "measures": measures,
+      "breakdown": breakdown, "error": optional(record.errorReason),
+      "latency_ms": record.latencyMilliseconds.map(JSONValue.number) ?? .null,
+      "prompt_tokens": optional(record.promptTokens), "completion_tokens": optional(record.completionTokens),
+      "notes": .array(record.notes.map(JSONValue.string)),
+    ]
+    return JSONValue.object(object).jsonText()
+  }
+}

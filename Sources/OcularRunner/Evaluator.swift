@@ -1,0 +1,268 @@
+import Foundation
+import OcularCore
+import OcularModels
+import OcularStore
+
+/// A suite checked before a run: its content hash and size.
+public struct PreparedSuite: Sendable {
+  /// The suite.
+  public let suite: Suite
+  /// The SHA-256 of its manifest, records and images.
+  public let contentHash: String
+  /// The number of samples.
+  public let sampleCount: Int
+
+  /// Reads a whole suite once, validating every record and hashing every image.
+  public init(_ suite: Suite) throws(CoreError) {
+    var reader = SampleReader(suite: suite, isHashingImages: true)
+    var count = 0
+    while try reader.next() != nil { count += 1 }
+    self.suite = suite
+    self.contentHash = reader.contentHash()
+    self.sampleCount = count
+  }
+}
+
+/// The outcome of an evaluation.
+public struct EvaluationOutcome: Sendable {
+  /// The run as stored at the end.
+  public var run: RunRecord
+  /// A Boolean value that indicates whether the run was stopped before the end.
+  public var wasInterrupted: Bool
+}
+
+/// Runs suites through a model into the store: prompt, generate, extract, score, commit — sample by sample.
+public struct Evaluator: Sendable {
+  /// The store results go to.
+  public let store: RunStore
+  /// The model.
+  public let adapter: any ModelAdapter
+  /// Progress reports.
+  public let observer: any EvaluationObserver
+
+  /// Creates an evaluator.
+  public init(store: RunStore, adapter: any ModelAdapter, observer: any EvaluationObserver = SilentObserver()) {
+    self.store = store
+    self.adapter = adapter
+    self.observer = observer
+  }
+
+  /// The scoring profile id of a set of suites under some options.
+  public static func scoringProfile(of suites: [Suite], options: ScoringOptions) -> String {
+    let profiles = Set(suites.map { $0.benchmark.scoringProfile }).sorted()
+    let names = profiles.map { $0 == "vlmevalkit" ? "vlmevalkit-0.0.20" : $0 }
+    return names.joined(separator: "+") + "; " + options.label
+  }
+
+  /// Checks every suite, then creates a run and evaluates it.
+  public func start(
+    suites: [Suite], modelSpec: String, settings: EvaluationSettings
+  ) async throws -> EvaluationOutcome {
+    guard settings.repeats >= 1 else { throw RunnerError.invalidSetting("--repeats must be at least 1") }
+    guard settings.concurrency >= 1 else { throw RunnerError.invalidSetting("--concurrency must be at least 1") }
+    var prepared: [PreparedSuite] = []
+    for suite in suites {
+      observer.validating(suite: suite.name)
+      prepared.append(try PreparedSuite(suite))
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let run = try store.createRun(
+      RunRecord(
+        createdAt: ISO8601DateFormatter().string(from: Date()), modelSpec: modelSpec,
+        modelName: adapter.description.model,
+        adapterJSON: String(decoding: try encoder.encode(adapter.description), as: UTF8.self),
+        parametersJSON: String(decoding: try encoder.encode(settings.parameters), as: UTF8.self),
+        promptProfile: settings.promptProfile.rawValue,
+        scoringProfile: Self.scoringProfile(of: suites, options: settings.scoringOptions),
+        scoringOptionsJSON: String(decoding: try encoder.encode(settings.scoringOptions), as: UTF8.self),
+        repeats: settings.repeats, harnessVersion: HarnessInfo.version, gitRevision: HarnessInfo.gitRevision,
+        suiteNames: suites.map(\.name)))
+    for (position, item) in prepared.enumerated() {
+      try store.addSuite(Self.suiteRecord(item, run: run.id), position: position)
+    }
+    return try await evaluate(run: run, prepared: prepared, settings: settings)
+  }
+
+  /// Continues a stored run: checks its suites are unchanged, then asks only for samples without an answer
+  /// (samples stored as errors are asked again).
+  public func resume(run: RunRecord, suites: [Suite], concurrency: Int = 16) async throws -> EvaluationOutcome {
+    let recorded = try store.suites(run: run.id)
+    var prepared: [PreparedSuite] = []
+    for record in recorded {
+      guard let suite = suites.first(where: { $0.name == record.suite }) else {
+        throw RunnerError.suiteMissing(suite: record.suite, run: run.id)
+      }
+      observer.validating(suite: suite.name)
+      let item = try PreparedSuite(suite)
+      guard item.contentHash == record.contentHash else {
+        throw RunnerError.suiteChanged(suite: record.suite, run: run.id)
+      }
+      prepared.append(item)
+    }
+    let decoder = JSONDecoder()
+    let settings = EvaluationSettings(
+      parameters: try decoder.decode(GenerationParameters.self, from: Data(run.parametersJSON.utf8)),
+      promptProfile: PromptProfile(rawValue: run.promptProfile) ?? .paper,
+      scoringOptions: try decoder.decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8)),
+      repeats: run.repeats, concurrency: concurrency)
+    try store.setStatus(.running, run: run.id)
+    return try await evaluate(run: run, prepared: prepared, settings: settings)
+  }
+
+  static func suiteRecord(_ item: PreparedSuite, run: Int64) -> RunSuiteRecord {
+    let benchmark = item.suite.benchmark
+    return RunSuiteRecord(
+      runID: run, suite: item.suite.name, benchmark: benchmark.id,
+      title: item.suite.manifest.title ?? benchmark.title, group: benchmark.group.rawValue,
+      metric: benchmark.metric, headlineMetric: benchmark.headlineMetric, judgeLabel: benchmark.judgeLabel,
+      reference: benchmark.reference, contentHash: item.contentHash, sampleCount: item.sampleCount,
+      isFullData: item.suite.isFullData, folder: item.suite.displayFolder)
+  }
+
+  private func evaluate(
+    run: RunRecord, prepared: [PreparedSuite], settings: EvaluationSettings
+  ) async throws -> EvaluationOutcome {
+    var wasInterrupted = false
+    do {
+      for item in prepared {
+        try await evaluate(item, run: run.id, settings: settings)
+      }
+    } catch is CancellationError {
+      wasInterrupted = true
+    }
+    try store.setStatus(wasInterrupted ? .interrupted : .completed, run: run.id)
+    return EvaluationOutcome(run: try store.run(id: run.id), wasInterrupted: wasInterrupted)
+  }
+
+  private func evaluate(_ item: PreparedSuite, run: Int64, settings: EvaluationSettings) async throws {
+    let suite = item.suite
+    let start = ContinuousClock.now
+    let total = item.sampleCount * settings.repeats
+    let answered = try store.answeredKeys(run: run, suite: suite.name)
+    observer.suiteStarted(suite: suite.name, total: total, alreadyDone: answered.count)
+    let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: settings.promptProfile)
+    let concurrency = max(1, min(settings.concurrency, adapter.description.maxConcurrency))
+    let queue = WriteQueue()
+    let store = self.store
+    let observer = self.observer
+    let name = suite.name
+    let writer = Task {
+      var done = answered.count
+      while let batch = await queue.take() {
+        do {
+          try store.save(batch)
+        } catch {
+          await queue.fail(error)
+          throw error
+        }
+        done += batch.count
+        observer.progressed(suite: name, done: done, total: total)
+      }
+    }
+    var cancellation: (any Error)?
+    do {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        var inFlight = 0
+        var reader = SampleReader(suite: suite)
+        while let sample = try reader.next() {
+          for repeatIndex in 0..<settings.repeats {
+            let key = SampleKey(suite: suite.name, sampleID: sample.id, repeatIndex: repeatIndex)
+            if answered.contains(key) { continue }
+            try Task.checkCancellation()
+            if inFlight >= concurrency {
+              try await group.next()
+              inFlight -= 1
+            }
+            let request = builder.request(
+              for: sample, suite: suite.name, repeatIndex: repeatIndex, parameters: settings.parameters)
+            group.addTask {
+              let record = await self.answer(request, sample: sample, run: run, suite: suite, settings: settings)
+              try await queue.push(record)
+            }
+            inFlight += 1
+          }
+        }
+        try await group.waitForAll()
+      }
+    } catch is CancellationError {
+      cancellation = CancellationError()
+    } catch {
+      await queue.close()
+      _ = try? await writer.value
+      throw error
+    }
+    await queue.close()
+    try await writer.value
+    if let cancellation { throw cancellation }
+    let summary = try summarize(run: run, suite: suite)
+    let seconds = Self.milliseconds(ContinuousClock.now - start) / 1000
+    try store.saveSummary(summary, run: run, suite: suite.name, addingSeconds: seconds)
+    observer.suiteFinished(suite: suite.name, summary: summary, seconds: seconds)
+  }
+
+  /// Recomputes a suite's summary from its stored samples.
+  public func summarize(run: Int64, suite: Suite) throws -> SuiteSummary {
+    var accumulator = ScoreAccumulator()
+    let measureNames = suite.benchmark.measureNames
+    try store.forEachSample(run: run, suite: suite.name) { record in
+      accumulator.add(
+        ScoredSample(
+          sampleID: record.key.sampleID,
+          score: SampleScore(value: record.score, status: record.status, measures: record.measures),
+          breakdown: record.breakdown),
+        measureNames: measureNames)
+    }
+    return suite.benchmark.summarize(accumulator)
+  }
+
+  private func answer(
+    _ request: Request, sample: Sample, run: Int64, suite: Suite, settings: EvaluationSettings
+  ) async -> SampleRecord {
+    let benchmark = suite.benchmark
+    let key = SampleKey(suite: suite.name, sampleID: sample.id, repeatIndex: request.repeatIndex)
+    let breakdown = Self.json(benchmark.breakdown(for: sample))
+    let requestJSON = Self.json(RequestPayload(messages: request.messages, params: request.parameters))
+    let clock = ContinuousClock()
+    let started = clock.now
+    let response: Response
+    do {
+      response = try await adapter.generate(request)
+    } catch {
+      return SampleRecord(
+        runID: run, key: key, status: .error, score: 0, breakdownJSON: breakdown, requestJSON: requestJSON,
+        response: nil, errorReason: Self.reason(error), latencyMilliseconds: Self.milliseconds(clock.now - started))
+    }
+    let latency = Self.milliseconds(clock.now - started)
+    let extraction = benchmark.extractor(options: settings.scoringOptions).extract(response.text)
+    let score = benchmark.score(extraction, for: sample, options: settings.scoringOptions)
+    return SampleRecord(
+      runID: run, key: key, status: score.status, score: score.value, measuresJSON: Self.json(score.measures),
+      parsed: score.parsed, notes: score.notes, breakdownJSON: breakdown, requestJSON: requestJSON,
+      response: response.text, thinking: extraction.thinking, extracted: extraction.answer,
+      hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink,
+      latencyMilliseconds: latency, promptTokens: response.usage?.promptTokens,
+      completionTokens: response.usage?.completionTokens)
+  }
+
+  private struct RequestPayload: Encodable {
+    var messages: [ChatMessage]
+    var params: GenerationParameters
+  }
+
+  private static func json(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+  }
+
+  private static func reason(_ error: any Error) -> String {
+    String(describing: error)
+  }
+
+  private static func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+  }
+}

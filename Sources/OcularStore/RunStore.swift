@@ -1,0 +1,428 @@
+import Foundation
+import GRDB
+import OcularCore
+
+/// The run store: one SQLite file in WAL mode holding runs, their suites, samples and metrics.
+///
+/// Only this module touches SQLite. Writes are serialized and each ``save(_:)`` is one transaction, so a sample
+/// is durable once the call returns; readers (`ocular runs`, `show`) work while a run writes.
+public final class RunStore: Sendable {
+  /// The database file's path.
+  public let path: String
+  private let writer: any DatabaseWriter
+
+  /// The schema migrations, oldest first; a database with an identifier not listed here is from a newer Ocular.
+  static let migrationIdentifiers = ["v1"]
+
+  /// Opens (or creates) the store at a path, creating its folder.
+  ///
+  /// A file that is not an SQLite database, or is one but not Ocular's, is refused and never modified.
+  public init(path: String) throws(StoreError) {
+    self.path = path
+    let manager = FileManager.default
+    if manager.fileExists(atPath: path) {
+      try Self.checkExisting(path: path)
+    } else {
+      let folder = (path as NSString).deletingLastPathComponent
+      if !folder.isEmpty {
+        try? manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      }
+    }
+    do {
+      var configuration = Configuration()
+      configuration.busyMode = .timeout(30)
+      configuration.prepareDatabase { db in
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+      }
+      writer = try DatabasePool(path: path, configuration: configuration)
+      try Self.migrate(writer, path: path)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .database(path: path, message: Self.message(error))
+    }
+  }
+
+  /// Opens a store in memory, for tests.
+  public init(inMemory: Void = ()) throws(StoreError) {
+    path = ":memory:"
+    do {
+      writer = try DatabaseQueue()
+      try Self.migrate(writer, path: path)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .database(path: path, message: Self.message(error))
+    }
+  }
+
+  private static func checkExisting(path: String) throws(StoreError) {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw .database(path: path, message: "cannot open for reading")
+    }
+    let magic = (try? handle.read(upToCount: 16)) ?? nil
+    try? handle.close()
+    guard let magic, !magic.isEmpty else { return }  // An empty file becomes a new store.
+    guard magic == Data("SQLite format 3\0".utf8) else { throw .notADatabase(path: path) }
+    do {
+      var configuration = Configuration()
+      configuration.readonly = true
+      let queue = try DatabaseQueue(path: path, configuration: configuration)
+      let tables = try queue.read { db in
+        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+      }
+      try queue.close()
+      if tables.isEmpty { return }
+      guard tables.contains("ocular_meta") else { throw StoreError.foreignDatabase(path: path) }
+    } catch let error as StoreError {
+      throw error
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+      throw .notADatabase(path: path)
+    } catch {
+      throw .database(path: path, message: message(error))
+    }
+  }
+
+  private static func migrate(_ writer: any DatabaseWriter, path: String) throws {
+    let applied = try writer.read { db -> Set<String> in
+      guard try db.tableExists("grdb_migrations") else { return [] }
+      return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+    }
+    let unknown = applied.subtracting(migrationIdentifiers).sorted()
+    guard unknown.isEmpty else { throw StoreError.newerSchema(path: path, unknown: unknown) }
+    try migrator.migrate(writer)
+  }
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE ocular_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+          INSERT INTO ocular_meta (key, value) VALUES ('format', 'ocular-store');
+          CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            model_spec TEXT NOT NULL,
+            model_name TEXT NOT NULL,
+            adapter_json TEXT NOT NULL,
+            parameters_json TEXT NOT NULL,
+            prompt_profile TEXT NOT NULL,
+            scoring_profile TEXT NOT NULL,
+            scoring_options_json TEXT NOT NULL,
+            repeats INTEGER NOT NULL,
+            harness_version TEXT NOT NULL,
+            git_revision TEXT,
+            suites_json TEXT NOT NULL
+          );
+          CREATE TABLE run_suites (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            suite TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            benchmark TEXT NOT NULL,
+            title TEXT NOT NULL,
+            group_name TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            headline_metric TEXT NOT NULL,
+            judge_label TEXT NOT NULL,
+            reference TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            sample_count INTEGER NOT NULL,
+            is_full_data INTEGER NOT NULL,
+            folder TEXT NOT NULL,
+            headline REAL,
+            unparsed_count INTEGER,
+            error_count INTEGER,
+            seconds REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, suite)
+          );
+          CREATE TABLE samples (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            suite TEXT NOT NULL,
+            sample_id TEXT NOT NULL,
+            repeat INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            score REAL NOT NULL,
+            measures_json TEXT NOT NULL,
+            parsed TEXT,
+            notes TEXT NOT NULL,
+            breakdown_json TEXT NOT NULL,
+            request_json TEXT NOT NULL,
+            response TEXT,
+            thinking TEXT,
+            extracted TEXT,
+            has_answer_tag INTEGER NOT NULL,
+            answer_in_think INTEGER NOT NULL,
+            error TEXT,
+            latency_ms REAL,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            completed_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, suite, sample_id, repeat)
+          ) WITHOUT ROWID;
+          CREATE TABLE metrics (
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            suite TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            key TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value REAL NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (run_id, suite, dimension, key, metric)
+          );
+          """)
+    }
+    return migrator
+  }
+
+  static func message(_ error: any Error) -> String {
+    if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+    return "\(error)"
+  }
+
+  private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    do {
+      return try writer.write(body)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .database(path: path, message: Self.message(error))
+    }
+  }
+
+  private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    do {
+      return try writer.read(body)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .database(path: path, message: Self.message(error))
+    }
+  }
+
+  static func now() -> String {
+    ISO8601DateFormatter().string(from: Date())
+  }
+}
+
+// MARK: - Runs
+
+extension RunStore {
+  /// Creates a run and returns it with its id.
+  public func createRun(_ run: RunRecord) throws(StoreError) -> RunRecord {
+    try write { db in
+      let suites = String(decoding: try JSONEncoder().encode(run.suiteNames), as: UTF8.self)
+      try db.execute(
+        sql: """
+          INSERT INTO runs (created_at, finished_at, status, model_spec, model_name, adapter_json, parameters_json,
+            prompt_profile, scoring_profile, scoring_options_json, repeats, harness_version, git_revision, suites_json)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          run.createdAt, run.finishedAt, run.status.rawValue, run.modelSpec, run.modelName, run.adapterJSON,
+          run.parametersJSON, run.promptProfile, run.scoringProfile, run.scoringOptionsJSON, run.repeats,
+          run.harnessVersion, run.gitRevision, suites,
+        ])
+      var created = run
+      created.id = db.lastInsertedRowID
+      return created
+    }
+  }
+
+  /// Sets a run's status, stamping the finish time unless it is running.
+  public func setStatus(_ status: RunStatus, run id: Int64) throws(StoreError) {
+    try write { db in
+      try db.execute(
+        sql: "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+        arguments: [status.rawValue, status == .running ? nil : Self.now(), id])
+    }
+  }
+
+  /// Every run, newest first.
+  public func runs() throws(StoreError) -> [RunRecord] {
+    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC").map(Self.run(from:)) }
+  }
+
+  /// The run with an id.
+  public func run(id: Int64) throws(StoreError) -> RunRecord {
+    let found = try read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.run(from:))
+    }
+    guard let found else { throw .unknownRun(String(id)) }
+    return found
+  }
+
+  private static func run(from row: Row) -> RunRecord {
+    let suitesJSON: String = row["suites_json"]
+    return RunRecord(
+      id: row["id"], createdAt: row["created_at"], finishedAt: row["finished_at"],
+      status: RunStatus(rawValue: row["status"]) ?? .running, modelSpec: row["model_spec"],
+      modelName: row["model_name"], adapterJSON: row["adapter_json"], parametersJSON: row["parameters_json"],
+      promptProfile: row["prompt_profile"], scoringProfile: row["scoring_profile"],
+      scoringOptionsJSON: row["scoring_options_json"], repeats: row["repeats"],
+      harnessVersion: row["harness_version"], gitRevision: row["git_revision"],
+      suiteNames: (try? JSONDecoder().decode([String].self, from: Data(suitesJSON.utf8))) ?? [])
+  }
+}
+
+// MARK: - Suites of a run
+
+extension RunStore {
+  /// Records a suite of a run, or leaves an existing record as it is.
+  public func addSuite(_ suite: RunSuiteRecord, position: Int) throws(StoreError) {
+    try write { db in
+      try db.execute(
+        sql: """
+          INSERT OR IGNORE INTO run_suites (run_id, suite, position, benchmark, title, group_name, metric,
+            headline_metric, judge_label, reference, content_hash, sample_count, is_full_data, folder)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          suite.runID, suite.suite, position, suite.benchmark, suite.title, suite.group, suite.metric,
+          suite.headlineMetric, suite.judgeLabel, suite.reference, suite.contentHash, suite.sampleCount,
+          suite.isFullData, suite.folder,
+        ])
+    }
+  }
+
+  /// The suites of a run, in evaluation order.
+  public func suites(run id: Int64) throws(StoreError) -> [RunSuiteRecord] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM run_suites WHERE run_id = ? ORDER BY position", arguments: [id])
+        .map { row in
+          RunSuiteRecord(
+            runID: row["run_id"], suite: row["suite"], benchmark: row["benchmark"], title: row["title"],
+            group: row["group_name"], metric: row["metric"], headlineMetric: row["headline_metric"],
+            judgeLabel: row["judge_label"], reference: row["reference"], contentHash: row["content_hash"],
+            sampleCount: row["sample_count"], isFullData: row["is_full_data"], folder: row["folder"],
+            headline: row["headline"], unparsedCount: row["unparsed_count"], errorCount: row["error_count"],
+            seconds: row["seconds"])
+        }
+    }
+  }
+
+  /// Replaces a suite's metrics with a new summary and adds the seconds spent.
+  public func saveSummary(_ summary: SuiteSummary, run id: Int64, suite: String, addingSeconds seconds: Double)
+    throws(StoreError)
+  {
+    try write { db in
+      try db.execute(sql: "DELETE FROM metrics WHERE run_id = ? AND suite = ?", arguments: [id, suite])
+      let insert = try db.cachedStatement(
+        sql: "INSERT OR REPLACE INTO metrics (run_id, suite, dimension, key, metric, value, count) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      for value in summary.values {
+        try insert.execute(arguments: [id, suite, value.dimension, value.key, value.metric, value.value, value.count])
+      }
+      try db.execute(
+        sql: """
+          UPDATE run_suites SET headline = ?, unparsed_count = ?, error_count = ?, seconds = seconds + ?
+          WHERE run_id = ? AND suite = ?
+          """,
+        arguments: [summary.headline, summary.unparsedCount, summary.errorCount, seconds, id, suite])
+    }
+  }
+
+  /// The metrics of a run's suite.
+  public func metrics(run id: Int64, suite: String) throws(StoreError) -> [MetricValue] {
+    try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT * FROM metrics WHERE run_id = ? AND suite = ? ORDER BY rowid", arguments: [id, suite]
+      ).map { row in
+        MetricValue(
+          dimension: row["dimension"], key: row["key"], metric: row["metric"], value: row["value"],
+          count: row["count"])
+      }
+    }
+  }
+}
+
+// MARK: - Samples
+
+extension RunStore {
+  /// Stores samples in one transaction, replacing earlier attempts at the same keys.
+  public func save(_ samples: [SampleRecord]) throws(StoreError) {
+    guard !samples.isEmpty else { return }
+    let stamp = Self.now()
+    try write { db in
+      let insert = try db.cachedStatement(
+        sql: """
+          INSERT OR REPLACE INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json, parsed,
+            notes, breakdown_json, request_json, response, thinking, extracted, has_answer_tag, answer_in_think,
+            error, latency_ms, prompt_tokens, completion_tokens, completed_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """)
+      for sample in samples {
+        try insert.execute(arguments: [
+          sample.runID, sample.key.suite, sample.key.sampleID, sample.key.repeatIndex, sample.status.rawValue,
+          sample.score, sample.measuresJSON, sample.parsed, sample.notes.joined(separator: "\n"),
+          sample.breakdownJSON, sample.requestJSON, sample.response, sample.thinking, sample.extracted,
+          sample.hasAnswerTag, sample.isAnswerInThink, sample.errorReason, sample.latencyMilliseconds,
+          sample.promptTokens, sample.completionTokens, stamp,
+        ])
+      }
+    }
+  }
+
+  /// The keys of a suite's samples that need no new attempt: those answered (`ok` or `unparsed`).
+  public func answeredKeys(run id: Int64, suite: String) throws(StoreError) -> Set<SampleKey> {
+    try read { db in
+      var keys: Set<SampleKey> = []
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT sample_id, repeat FROM samples WHERE run_id = ? AND suite = ? AND status != 'error'",
+        arguments: [id, suite])
+      while let row = try rows.next() {
+        keys.insert(SampleKey(suite: suite, sampleID: row[0], repeatIndex: row[1]))
+      }
+      return keys
+    }
+  }
+
+  /// Visits a suite's samples in id order without loading them all.
+  public func forEachSample(
+    run id: Int64, suite: String?, _ body: (SampleRecord) throws -> Void
+  ) throws(StoreError) {
+    try read { db in
+      let rows: RowCursor
+      if let suite {
+        rows = try Row.fetchCursor(
+          db, sql: "SELECT * FROM samples WHERE run_id = ? AND suite = ? ORDER BY suite, sample_id, repeat",
+          arguments: [id, suite])
+      } else {
+        rows = try Row.fetchCursor(
+          db, sql: "SELECT * FROM samples WHERE run_id = ? ORDER BY suite, sample_id, repeat", arguments: [id])
+      }
+      while let row = try rows.next() {
+        try body(Self.sample(from: row))
+      }
+    }
+  }
+
+  /// The number of stored samples of a run's suite, per status.
+  public func statusCounts(run id: Int64, suite: String) throws(StoreError) -> [SampleStatus: Int] {
+    try read { db in
+      var counts: [SampleStatus: Int] = [:]
+      for row in try Row.fetchAll(
+        db, sql: "SELECT status, COUNT(*) FROM samples WHERE run_id = ? AND suite = ? GROUP BY status",
+        arguments: [id, suite])
+      {
+        if let status = SampleStatus(rawValue: row[0]) { counts[status] = row[1] }
+      }
+      return counts
+    }
+  }
+
+  private static func sample(from row: Row) -> SampleRecord {
+    let notes: String = row["notes"]
+    return SampleRecord(
+      runID: row["run_id"],
+      key: SampleKey(suite: row["suite"], sampleID: row["sample_id"], repeatIndex: row["repeat"]),
+      status: SampleStatus(rawValue: row["status"]) ?? .error, score: row["score"],
+      measuresJSON: row["measures_json"], parsed: row["parsed"],
+      notes: notes.isEmpty ? [] : notes.components(separatedBy: "\n"), breakdownJSON: row["breakdown_json"],
+      requestJSON: row["request_json"], response: row["response"], thinking: row["thinking"],
+      extracted: row["extracted"], hasAnswerTag: row["has_answer_tag"], isAnswerInThink: row["answer_in_think"],
+      errorReason: row["error"], latencyMilliseconds: row["latency_ms"], promptTokens: row["prompt_tokens"],
+      completionTokens: row["completion_tokens"])
+  }
+}

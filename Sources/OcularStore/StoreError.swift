@@ -1,0 +1,28 @@
+/// An error of the run store.
+public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// The file is not an SQLite database.
+  case notADatabase(path: String)
+  /// The file is an SQLite database, but not Ocular's.
+  case foreignDatabase(path: String)
+  /// The database was written by a newer Ocular.
+  case newerSchema(path: String, unknown: [String])
+  /// A run id that the store does not hold.
+  case unknownRun(String)
+  /// SQLite reported an error.
+  case database(path: String, message: String)
+
+  public var description: String {
+    switch self {
+    case .notADatabase(let path):
+      return "\(path): not an SQLite database (left untouched)"
+    case .foreignDatabase(let path):
+      return "\(path): an SQLite database, but not an Ocular run store (left untouched)"
+    case .newerSchema(let path, let unknown):
+      return "\(path): written by a newer Ocular (schema \(unknown.joined(separator: ", "))); upgrade Ocular to read it"
+    case .unknownRun(let id):
+      return "no run \(id) in the store (see `ocular runs`)"
+    case .database(let path, let message):
+      return "\(path): database error: \(message)"
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import OcularCore
+import OcularModels
+import OcularReports
+import OcularRunner
+import OcularStore
+
+/// `ocular eval`: evaluate a model on suites, or resume a run.
+struct Eval: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Evaluate a model on suites, storing every sample as it completes.",
+    discussion: """
+      Examples:
+        ocular eval --model builtin:baseline --suite all
+        ocular eval --model replay:preds.jsonl --suite docvqa,mmstar
+        ocular eval --resume 3
+      """)
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The model: builtin:oracle, builtin:baseline or replay:FILE.jsonl.", valueName: "spec"))
+  var model: String?
+
+  @Option(name: .long, help: ArgumentHelp("Suites to evaluate: all, or names (comma-separated or repeated).", valueName: "names"))
+  var suite: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("Continue a killed or interrupted run without redoing answered samples.", valueName: "run"))
+  var resume: Int64?
+
+  @Option(name: .long, help: "The prompt profile: paper (think/answer prompt) or dataset (its own prompt alone).")
+  var promptProfile: PromptProfile = .paper
+
+  @Option(name: .long, help: "How \\boxed{…} in answers is treated: unwrap (paper protocol) or keep (published code).")
+  var boxed: BoxedHandling = .unwrap
+
+  @Option(name: .long, help: "Sampling temperature (paper: 0.1).")
+  var temperature: Double = GenerationParameters.paper.temperature!
+
+  @Option(name: .long, help: "Nucleus sampling threshold (paper: 0.001).")
+  var topP: Double = GenerationParameters.paper.topP!
+
+  @Option(name: .long, help: "Most new tokens (paper: 8192).")
+  var maxTokens: Int = GenerationParameters.paper.maxTokens!
+
+  @Option(name: .long, help: "Sampling seed (paper: 0).")
+  var seed: Int = GenerationParameters.paper.seed!
+
+  @Option(name: .long, help: "Answers per sample, stored as repeats 0…N−1.")
+  var repeats: Int = 1
+
+  @Option(name: .long, help: "Most requests in flight (further capped by the adapter).")
+  var concurrency: Int = 16
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var suites: SuiteFolderOptions
+  @OptionGroup var output: OutputOptions
+
+  func validate() throws {
+    if model == nil && resume == nil { throw ValidationError("give --model SPEC, or --resume RUN") }
+    if model != nil && resume != nil { throw ValidationError("--model and --resume exclude each other") }
+    if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+    if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+  }
+
+  func run() async throws {
+    try await Console.reportingErrors {
+      let catalog = SuiteCatalog(root: suites.suitesDir)
+      let runStore = try RunStore(path: store.db)
+      let reporter = ProgressReporter(isTerminal: Console.isErrorTerminal)
+      let outcome: EvaluationOutcome
+      if let resume {
+        let run = try runStore.run(id: resume)
+        if run.status == .completed { throw RunnerError.nothingToResume(run: resume) }
+        let adapter = try AdapterSpec(parsing: run.modelSpec).makeAdapter()
+        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)
+        let chosen = try catalog.open(selection: run.suiteNames)
+        outcome = try await Self.cancellableOnSignal {
+          try await evaluator.resume(run: run, suites: chosen, concurrency: concurrency)
+        }
+      } else {
+        let spec = try AdapterSpec(parsing: model ?? "")
+        let adapter = try spec.makeAdapter()
+        let chosen = try catalog.open(selection: suite)
+        if chosen.isEmpty {
+          throw CoreError.unreadable(path: suites.suitesDir, reason: "no suite folders found")
+        }
+        let settings = EvaluationSettings(
+          parameters: GenerationParameters(temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed),
+          promptProfile: promptProfile, scoringOptions: ScoringOptions(boxed: boxed), repeats: repeats,
+          concurrency: concurrency)
+        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)
+        outcome = try await Self.cancellableOnSignal {
+          try await evaluator.start(suites: chosen, modelSpec: spec.description, settings: settings)
+        }
+      }
+      reporter.finish()
+      let reports = RunReports(store: runStore)
+      let id = outcome.run.id
+      if output.json {
+        Console.print(try reports.detailJSON(run: id, suite: nil) + "\n")
+      } else {
+        Console.print("\n" + (try reports.suiteTable(run: id)))
+        let sampleNote = try runStore.suites(run: id).contains { !$0.isFullData }
+          ? "Suites without imported data used their bundled sample sets.\n" : ""
+        Console.print(
+          "\n\(sampleNote)Stored as run \(id) in \(store.db).\n"
+            + "Look at it with: ocular show \(id)   |   ocular export \(id) --format jsonl\n")
+      }
+      if outcome.wasInterrupted {
+        Console.note("ocular: interrupted; answered samples are stored. Resume with: ocular eval --resume \(id)")
+        throw ExitCode(130)
+      }
+    }
+  }
+
+  /// Runs an evaluation that SIGINT or SIGTERM cancels gracefully (a second signal exits at once).
+  static func cancellableOnSignal<T: Sendable>(
+    _ body: @escaping @Sendable () async throws -> T
+  ) async throws -> T {
+    let task = Task { try await body() }
+    var sources: [any DispatchSourceSignal] = []
+    for signalNumber in [SIGINT, SIGTERM] {
+      signal(signalNumber, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      let state = SignalState()
+      source.setEventHandler {
+        if state.markSeen() {
+          FileHandle.standardError.write(Data("\nocular: stopping after the samples in flight…\n".utf8))
+          task.cancel()
+        } else {
+          Foundation.exit(130)
+        }
+      }
+      source.resume()
+      sources.append(source)
+    }
+    defer { sources.forEach { $0.cancel() } }
+    return try await task.value
+  }
+}
+
+/// Whether a signal was already seen once.
+private final class SignalState: @unchecked Sendable {
+  private let lock = NSLock()
+  private var isSeen = false
+
+  /// Marks the signal seen; returns true the first time.
+  func markSeen() -> Bool {
+    lock.withLock {
+      defer { isSeen = true }
+      return !isSeen
+    }
+  }
+}
+
+extension PromptProfile: ExpressibleByArgument {}
+extension BoxedHandling: ExpressibleByArgument {}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import OcularReports
+import OcularStore
+
+/// `ocular runs`: list stored runs.
+struct Runs: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "List the stored runs, newest first.")
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: OutputOptions
+
+  func run() async throws {
+    try await Console.reportingErrors {
+      let reports = RunReports(store: try RunStore(path: store.db))
+      Console.print(output.json ? try reports.runsJSON() + "\n" : try reports.runTable())
+    }
+  }
+}
+
+/// `ocular show RUN`: a run's settings and every metric.
+struct Show: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Show a run's settings, scores and breakdowns.")
+
+  @Argument(help: "The run id.")
+  var run: Int64
+
+  @Option(name: .long, help: "Only this suite's breakdown.")
+  var suite: String?
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: OutputOptions
+
+  func run() async throws {
+    try await Console.reportingErrors {
+      let reports = RunReports(store: try RunStore(path: store.db))
+      Console.print(
+        output.json ? try reports.detailJSON(run: run, suite: suite) + "\n" : try reports.detail(run: run, suite: suite))
+    }
+  }
+}
+
+/// `ocular export RUN --format jsonl`: every sample of a run.
+struct Export: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Export a run's samples.")
+
+  /// Export formats.
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case jsonl
+  }
+
+  @Argument(help: "The run id.")
+  var run: Int64
+
+  @Option(name: .long, help: "The output format.")
+  var format: Format = .jsonl
+
+  @Option(name: .long, help: "Only this suite's samples.")
+  var suite: String?
+
+  @OptionGroup var store: StoreOptions
+
+  func run() async throws {
+    try await Console.reportingErrors {
+      let exporter = SampleExporter(store: try RunStore(path: store.db))
+      var buffer = ""
+      try exporter.exportJSONL(run: run, suite: suite) { line in
+        buffer += line
+        if buffer.utf8.count > 1 << 16 {
+          Console.print(buffer)
+          buffer = ""
+        }
+      }
+      Console.print(buffer)
+    }
+  }
+}
