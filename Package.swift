@@ -18,9 +18,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
+    .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
     .target(
       name: "OcularCore",
-      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["CPNG", .product(name: "Crypto", package: "swift-crypto")]
     ),
     .target(name: "OcularModels", dependencies: ["OcularCore"]),
     .target(

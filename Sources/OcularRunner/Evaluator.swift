@@ -203,17 +203,17 @@ public struct Evaluator: Sendable {
 
   /// Recomputes a suite's summary from its stored samples.
   public func summarize(run: Int64, suite: Suite) throws -> SuiteSummary {
-    var accumulator = ScoreAccumulator()
-    let measureNames = suite.benchmark.measureNames
+    var aggregator = suite.benchmark.makeAggregator()
     try store.forEachSample(run: run, suite: suite.name) { record in
-      accumulator.add(
+      aggregator.add(
         ScoredSample(
           sampleID: record.key.sampleID,
-          score: SampleScore(value: record.score, status: record.status, measures: record.measures),
-          breakdown: record.breakdown),
-        measureNames: measureNames)
+          score: SampleScore(
+            value: record.score, status: record.status, measures: record.measures, parsed: record.parsed,
+            notes: record.notes),
+          breakdown: record.breakdown))
     }
-    return suite.benchmark.summarize(accumulator)
+    return aggregator.summary()
   }
 
   private func answer(

@@ -191,7 +191,7 @@ public struct SampleRecord: Sendable, Hashable {
   /// Creates a record.
   public init(
     runID: Int64, key: SampleKey, status: SampleStatus, score: Double, measuresJSON: String = "{}",
-    parsed: String? = nil, notes: [String] = [], breakdownJSON: String = "{}", requestJSON: String,
+    parsed: String? = nil, notes: [String] = [], breakdownJSON: String = "[]", requestJSON: String,
     response: String?, thinking: String? = nil, extracted: String? = nil, hasAnswerTag: Bool = false,
     isAnswerInThink: Bool = false, errorReason: String? = nil, latencyMilliseconds: Double? = nil,
     promptTokens: Int? = nil, completionTokens: Int? = nil
@@ -216,9 +216,9 @@ public struct SampleRecord: Sendable, Hashable {
     self.completionTokens = completionTokens
   }
 
-  /// The breakdown keys.
-  public var breakdown: [String: String] {
-    (try? JSONDecoder().decode([String: String].self, from: Data(breakdownJSON.utf8))) ?? [:]
+  /// The breakdown cells.
+  public var breakdown: [BreakdownKey] {
+    (try? JSONDecoder().decode([BreakdownKey].self, from: Data(breakdownJSON.utf8))) ?? []
   }
 
   /// The secondary measures.

@@ -109,13 +109,16 @@ public protocol Benchmark: Sendable {
   var requiredFields: [FieldRequirement] { get }
   /// Secondary per-sample measures the scorer reports (`iou`).
   var measureNames: [String] { get }
+  /// Record fields naming extra files the scorer reads (RefSpatial's `mask_path`); the loader checks them like
+  /// image paths and fills ``Sample/auxiliaryFiles``.
+  var auxiliaryFileFields: [String] { get }
 
   /// Checks what the field requirements cannot express; returns a message for the first problem.
   func problem(in sample: Sample) -> String?
   /// Values for template placeholders that are not plain record fields (`options`, `hint`).
   func promptVariables(for sample: Sample) -> [String: String]
-  /// The breakdown keys of a sample (`split`, `category`, …).
-  func breakdown(for sample: Sample) -> [String: String]
+  /// The breakdown cells of a sample (`split`, `category`, …).
+  func breakdown(for sample: Sample) -> [BreakdownKey]
   /// A response that scores full marks.
   func oracleResponse(for sample: Sample) -> String
   /// The built-in baseline's deterministic chance-level response.
@@ -124,22 +127,21 @@ public protocol Benchmark: Sendable {
   func extractor(options: ScoringOptions) -> AnswerExtractor
   /// Scores one extracted answer.
   func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore
-  /// Turns the accumulated scores into the suite's summary.
-  func summarize(_ scores: ScoreAccumulator) -> SuiteSummary
+  /// A new aggregator for the suite's scored samples.
+  func makeAggregator() -> any ScoreAggregator
 }
 
 extension Benchmark {
   public var measureNames: [String] { [] }
+  public var auxiliaryFileFields: [String] { [] }
   public var headlineMetric: String { "accuracy" }
 
   public func problem(in sample: Sample) -> String? { nil }
 
   public func promptVariables(for sample: Sample) -> [String: String] { [:] }
 
-  public func breakdown(for sample: Sample) -> [String: String] {
-    var keys: [String: String] = [:]
-    if let split = sample.split { keys["split"] = split }
-    return keys
+  public func breakdown(for sample: Sample) -> [BreakdownKey] {
+    sample.split.map { [BreakdownKey("split", $0)] } ?? []
   }
 
   public func extractor(options: ScoringOptions) -> AnswerExtractor {
@@ -149,8 +151,8 @@ extension Benchmark {
     }
   }
 
-  public func summarize(_ scores: ScoreAccumulator) -> SuiteSummary {
-    scores.summary(metric: headlineMetric)
+  public func makeAggregator() -> any ScoreAggregator {
+    ScoreAccumulator(metric: headlineMetric, measureNames: measureNames)
   }
 
   /// Checks a whole sample: the field requirements, then the benchmark's own rule.

@@ -54,21 +54,42 @@ public struct GroundingBenchmark: Benchmark {
       parsed: box.description)
   }
 
-  /// The headline is the unweighted mean of the per-split Acc@0.5 (the mean over all samples with no splits).
-  public func summarize(_ scores: ScoreAccumulator) -> SuiteSummary {
-    var summary = scores.summary(metric: headlineMetric)
-    if let splits = scores.breakdown["split"], !splits.isEmpty {
-      let mean = splits.values.map(\.mean).reduce(0, +) / Double(splits.count) * 100
-      summary.headline = mean
-      summary.values.insert(
-        MetricValue(dimension: "overall", key: "all", metric: "acc@0.5 (mean of splits)", value: mean, count: scores.overall.count),
-        at: 0)
-    }
-    return summary
+  public func makeAggregator() -> any ScoreAggregator {
+    SplitMeanAggregator(base: ScoreAccumulator(metric: headlineMetric, measureNames: measureNames))
   }
 }
 
 extension BenchmarkRegistry {
   /// RefCOCO (Grounding): OneThinker's `eval_refcoco_{val,testA,testB}` (benchmarks.md §3.16).
   static let refcoco = GroundingBenchmark(id: "refcoco", title: "RefCOCO")
+}
+
+/// An aggregator whose headline is the unweighted mean of the per-split means (the plain mean without splits),
+/// as the grounding families report their number.
+public struct SplitMeanAggregator: ScoreAggregator {
+  /// The per-sample sums.
+  public private(set) var base: ScoreAccumulator
+
+  /// Creates an aggregator over a standard accumulator.
+  public init(base: ScoreAccumulator) {
+    self.base = base
+  }
+
+  public mutating func add(_ sample: ScoredSample) {
+    base.add(sample)
+  }
+
+  public func summary() -> SuiteSummary {
+    var summary = base.summary()
+    if let splits = base.breakdown["split"], !splits.isEmpty {
+      let mean = splits.values.map(\.mean).reduce(0, +) / Double(splits.count) * 100
+      summary.headline = mean
+      summary.values.insert(
+        MetricValue(
+          dimension: "overall", key: "all", metric: "\(base.metric) (mean of splits)", value: mean,
+          count: base.overall.count),
+        at: 0)
+    }
+    return summary
+  }
 }

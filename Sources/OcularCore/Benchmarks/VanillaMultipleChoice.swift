@@ -53,11 +53,11 @@ public struct VanillaMultipleChoice: Benchmark {
     return ["options": options, "hint": sample.text("hint").map { "Hint: \($0)\n" } ?? ""]
   }
 
-  public func breakdown(for sample: Sample) -> [String: String] {
-    var keys: [String: String] = [:]
-    if let split = sample.split { keys["split"] = split }
-    if let category = sample.text("category") { keys["category"] = category }
-    if let category = sample.text("l2-category") { keys["l2-category"] = category }
+  public func breakdown(for sample: Sample) -> [BreakdownKey] {
+    var keys: [BreakdownKey] = []
+    if let split = sample.split { keys.append(BreakdownKey("split", split)) }
+    if let category = sample.text("category") { keys.append(BreakdownKey("category", category)) }
+    if let category = sample.text("l2-category") { keys.append(BreakdownKey("l2-category", category)) }
     return keys
   }
 

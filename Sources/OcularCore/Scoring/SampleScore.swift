@@ -39,17 +39,44 @@ public struct SampleScore: Sendable, Hashable, Codable {
   }
 }
 
+/// One breakdown cell a sample counts in, such as `split` = `val`; a sample may count in several keys of one
+/// dimension (a MathVista item counts once in every skill it lists).
+public struct BreakdownKey: Sendable, Hashable, Codable {
+  /// The dimension (`split`, `category`, `skill`, …).
+  public var dimension: String
+  /// The key within it.
+  public var key: String
+
+  /// Creates a key.
+  public init(_ dimension: String, _ key: String) {
+    self.dimension = dimension
+    self.key = key
+  }
+
+  public init(from decoder: any Decoder) throws {
+    var container = try decoder.unkeyedContainer()
+    dimension = try container.decode(String.self)
+    key = try container.decode(String.self)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.unkeyedContainer()
+    try container.encode(dimension)
+    try container.encode(key)
+  }
+}
+
 /// A sample's scored result as the aggregation sees it.
 public struct ScoredSample: Sendable, Hashable {
   /// The sample id.
   public var sampleID: String
   /// The score (value 0 for errors).
   public var score: SampleScore
-  /// The breakdown keys of the sample, such as `split` → `val`.
-  public var breakdown: [String: String]
+  /// The breakdown cells the sample counts in.
+  public var breakdown: [BreakdownKey]
 
   /// Creates a scored sample.
-  public init(sampleID: String, score: SampleScore, breakdown: [String: String]) {
+  public init(sampleID: String, score: SampleScore, breakdown: [BreakdownKey]) {
     self.sampleID = sampleID
     self.score = score
     self.breakdown = breakdown

@@ -1,5 +1,18 @@
+/// Turns a suite's scored samples, fed one at a time, into its summary.
+///
+/// Benchmarks whose number is not a plain mean (MMBench's circular groups, grounding's mean of splits) bring
+/// their own aggregator; memory should grow with the number of groups or keys, not of samples.
+public protocol ScoreAggregator: Sendable {
+  /// Adds one sample.
+  mutating func add(_ sample: ScoredSample)
+  /// The summary of everything added.
+  func summary() -> SuiteSummary
+}
+
 /// Running sums of sample scores, overall and per breakdown key, in memory proportional to the number of keys.
-public struct ScoreAccumulator: Sendable {
+///
+/// The standard aggregator: the headline is the mean primary value × 100 over all samples.
+public struct ScoreAccumulator: ScoreAggregator {
   /// A running mean.
   public struct Tally: Sendable, Hashable {
     /// The sum of values.
@@ -29,11 +42,19 @@ public struct ScoreAccumulator: Sendable {
   /// Samples with no usable answer.
   public private(set) var errorCount = 0
 
+  /// The headline metric's name.
+  public let metric: String
+  /// The secondary measures every sample is expected to report.
+  public let measureNames: [String]
+
   /// Creates an empty accumulator.
-  public init() {}
+  public init(metric: String = "accuracy", measureNames: [String] = []) {
+    self.metric = metric
+    self.measureNames = measureNames
+  }
 
   /// Adds one sample. Samples in error count as 0 on every measure the suite uses.
-  public mutating func add(_ sample: ScoredSample, measureNames: [String] = []) {
+  public mutating func add(_ sample: ScoredSample) {
     let value = sample.score.status == .error ? 0 : sample.score.value
     overall.add(value)
     switch sample.score.status {
@@ -45,18 +66,18 @@ public struct ScoreAccumulator: Sendable {
     for name in names {
       let measure = sample.score.status == .error ? 0 : sample.score.measures[name] ?? 0
       measures[name, default: Tally()].add(measure)
-      for (dimension, key) in sample.breakdown {
-        breakdownMeasures[dimension, default: [:]][key, default: [:]][name, default: Tally()].add(measure)
+      for cell in sample.breakdown {
+        breakdownMeasures[cell.dimension, default: [:]][cell.key, default: [:]][name, default: Tally()].add(measure)
       }
     }
-    for (dimension, key) in sample.breakdown {
-      breakdown[dimension, default: [:]][key, default: Tally()].add(value)
+    for cell in sample.breakdown {
+      breakdown[cell.dimension, default: [:]][cell.key, default: Tally()].add(value)
     }
   }
 
   /// The default summary: the headline is the mean primary value × 100 over all samples, with one value per
   /// breakdown key and per secondary measure.
-  public func summary(metric: String) -> SuiteSummary {
+  public func summary() -> SuiteSummary {
     var values = [MetricValue(dimension: "overall", key: "all", metric: metric, value: overall.mean * 100, count: overall.count)]
     for (name, tally) in measures.sorted(by: { $0.key < $1.key }) {
       values.append(MetricValue(dimension: "overall", key: "all", metric: name, value: tally.mean * 100, count: tally.count))

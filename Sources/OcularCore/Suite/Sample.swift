@@ -24,6 +24,8 @@ public struct Sample: Sendable, Hashable {
   public var record: [String: JSONValue]
   /// The images, in the record's order.
   public var images: [SampleImage]
+  /// Absolute paths of the extra files the benchmark reads, by record field (RefSpatial's `mask_path`).
+  public var auxiliaryFiles: [String: String] = [:]
   /// Where the record was read, for messages.
   public var location: SourceLocation
 

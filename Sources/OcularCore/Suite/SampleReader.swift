@@ -100,7 +100,12 @@ public struct SampleReader: ~Copyable {
     guard seenIDs.insert(id).inserted else { throw fail("duplicate sample id \"\(id)\"") }
 
     let images = try images(of: record, location: location)
-    let sample = Sample(id: id, split: split, record: record, images: images, location: location)
+    var sample = Sample(id: id, split: split, record: record, images: images, location: location)
+    for field in suite.benchmark.auxiliaryFileFields {
+      guard let relative = record[field]?.stringValue else { throw fail("missing field \"\(field)\" (a path)") }
+      let joined = imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
+      sample.auxiliaryFiles[field] = try resolve(joined, field: field, location: location).absolute
+    }
     if let problem = suite.benchmark.validate(sample) { throw fail(problem) }
     let variables = suite.benchmark.promptVariables(for: sample)
     for name in suite.template.placeholders where variables[name] == nil && record[name] == nil {
