@@ -117,6 +117,8 @@ public protocol Benchmark: Sendable {
   func problem(in sample: Sample) -> String?
   /// Values for template placeholders that are not plain record fields (`options`, `hint`).
   func promptVariables(for sample: Sample) -> [String: String]
+  /// The user turn's content: by default every image, then the dataset prompt (MMMU interleaves them instead).
+  func userContent(for sample: Sample, prompt: String) -> [ContentPart]
   /// The breakdown cells of a sample (`split`, `category`, …).
   func breakdown(for sample: Sample) -> [BreakdownKey]
   /// A response that scores full marks.
@@ -139,6 +141,10 @@ extension Benchmark {
   public func problem(in sample: Sample) -> String? { nil }
 
   public func promptVariables(for sample: Sample) -> [String: String] { [:] }
+
+  public func userContent(for sample: Sample, prompt: String) -> [ContentPart] {
+    sample.images.map { ContentPart.image(path: $0.absolutePath) } + [.text(prompt)]
+  }
 
   public func breakdown(for sample: Sample) -> [BreakdownKey] {
     sample.split.map { [BreakdownKey("split", $0)] } ?? []

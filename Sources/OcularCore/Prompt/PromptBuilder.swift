@@ -35,10 +35,9 @@ public struct PromptBuilder: Sendable {
   /// The messages of a sample.
   public func messages(for sample: Sample) -> [ChatMessage] {
     let prompt = datasetPrompt(for: sample)
-    let images = sample.images.map { ContentPart.image(path: $0.absolutePath) }
     switch benchmark.promptStyle {
     case .vlmevalkit:
-      let user = ChatMessage(role: .user, content: images + [.text(prompt)])
+      let user = ChatMessage(role: .user, content: benchmark.userContent(for: sample, prompt: prompt))
       switch profile {
       case .paper: return [ChatMessage(role: .system, content: [.text(Self.vlmevalkitSystemPrompt)]), user]
       case .dataset: return [user]
@@ -51,7 +50,10 @@ public struct PromptBuilder: Sendable {
       case .dataset:
         question = prompt + "\n"
       }
-      return [ChatMessage(role: .user, content: images + [.text(question + Self.onethinkerGroundingSuffix)])]
+      return [
+        ChatMessage(
+          role: .user, content: benchmark.userContent(for: sample, prompt: question + Self.onethinkerGroundingSuffix))
+      ]
     }
   }
 
