@@ -12,10 +12,13 @@ public struct PolicyAdapter: ModelAdapter {
 
   /// The policy.
   public let policy: Policy
+  /// A simulated model latency per request, for exercising progress, interruption and resume.
+  public let latency: Duration
 
   /// Creates a policy adapter.
-  public init(policy: Policy) {
+  public init(policy: Policy, latency: Duration = .zero) {
     self.policy = policy
+    self.latency = latency
   }
 
   public var description: AdapterDescription {
@@ -23,6 +26,7 @@ public struct PolicyAdapter: ModelAdapter {
   }
 
   public func generate(_ request: Request) async throws -> Response {
+    if latency > .zero { try await Task.sleep(for: latency) }
     switch policy {
     case .oracle: return Response(text: request.reference.oracle)
     case .baseline: return Response(text: request.reference.baseline)
