@@ -11,6 +11,9 @@ public final class RunStore: Sendable {
   public let path: String
   private let writer: any DatabaseWriter
 
+  /// The database connection, for the store's own tests.
+  var writerForTesting: any DatabaseWriter { writer }
+
   /// The schema migrations, oldest first; a database with an identifier not listed here is from a newer Ocular.
   static let migrationIdentifiers = ["v1"]
 

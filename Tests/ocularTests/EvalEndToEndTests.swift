@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// End-to-end runs of the built `ocular` binary, as a user would type them.
+@Suite(.serialized) struct EvalEndToEndTests {
+  @Test func oracleScoresHundredOnEveryBundledSuiteAndExportsScoreOne() throws {
+    let workspace = try Workspace()
+    let db = workspace.file("runs.sqlite")
+    let result = try workspace.run(["eval", "--model", "builtin:oracle", "--suite", "all", "--suites-dir", repositoryRoot + "/benchmarks", "--db", db])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("Stored as run 1 in \(db)."))
+    #expect(result.standardOutput.contains("ocular show 1"))
+    let rows = result.standardOutput.split(separator: "\n").filter { $0.contains("sample set") || $0.contains(" full") }
+    #expect(rows.count >= 3)
+    for row in rows { #expect(row.contains("100.00"), "\(row)") }
+
+    let export = try workspace.run(["export", "1", "--format", "jsonl", "--db", db])
+    #expect(export.status == 0)
+    let lines = try jsonLines(export.standardOutput)
+    #expect(lines.count >= 37)
+    for line in lines {
+      #expect(line["score"] as? Double == 1, "\(line["suite"] ?? "") \(line["id"] ?? "")")
+      #expect(line["status"] as? String == "ok")
+      for key in ["suite", "id", "repeat", "extracted", "response"] { #expect(line[key] != nil) }
+    }
+  }
+
+  /// Expected values: benchmarks/EXPECTED_BASELINE.md (refscore, ms-vlmeval 0.0.20; OneThinker IoU rule).
+  @Test func baselinePrintsItsKnownScores() throws {
+    let workspace = try Workspace()
+    let suites = try workspace.copySuites(["mmstar", "docvqa", "refcoco"])
+    let result = try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites])
+    #expect(result.status == 0, "\(result.standardError)")
+    let table = result.standardOutput
+    #expect(table.contains("mmstar   accuracy       12  25.00         0       0"))
+    #expect(table.contains("docvqa   anls           12  12.50         0       0"))
+    #expect(table.contains("refcoco  acc@0.5        13  46.67         0       0"))
+    #expect(FileManager.default.fileExists(atPath: workspace.file("results/ocular.sqlite")))
+    // Not a terminal: plain lines, no carriage returns.
+    #expect(!result.standardError.contains("\r"))
+    #expect(result.standardError.contains("mmstar: 25.00 accuracy on 12 samples"))
+  }
+
+  @Test func replayScoresGivenPredictionsAndStoresMissingOnesAsErrors() throws {
+    let workspace = try Workspace()
+    let suites = try workspace.copySuites(["docvqa"])
+    let predictions = workspace.file("preds.jsonl")
+    try """
+    {"suite": "docvqa", "id": "1", "response": "<think>It says ITC.</think><answer>ITC Limited</answer>"}
+    {"suite": "docvqa", "id": 2, "response": "<answer>Childrens Hospital</answer>"}
+    """.write(toFile: predictions, atomically: true, encoding: .utf8)
+    let result = try workspace.run(["eval", "--model", "replay:preds.jsonl", "--suites-dir", suites])
+    #expect(result.status == 0, "\(result.standardError)")
+    let export = try jsonLines(try workspace.run(["export", "1", "--format", "jsonl"]).standardOutput)
+    let byID = Dictionary(uniqueKeysWithValues: export.map { ($0["id"] as! String, $0) })
+    #expect(byID["1"]?["score"] as? Double == 1)
+    #expect(byID["1"]?["thinking"] as? String == "It says ITC.")
+    #expect(byID["1"]?["extracted"] as? String == "ITC Limited")
+    // ANLS of "Childrens Hospital" against "Children's Hospital": distance 1 over length 19.
+    #expect(abs((byID["2"]?["score"] as? Double ?? 0) - (1 - 1.0 / 19)) < 1e-12)
+    #expect(byID["3"]?["status"] as? String == "error")
+    #expect(byID["3"]?["error"] as? String == "no prediction")
+    #expect(export.count == 12)
+    #expect(result.standardOutput.contains("docvqa   anls           12"))
+    #expect(result.standardOutput.contains("      10"))
+  }
+
+  @Test func badSuiteInputIsOneLineWithFileAndLineAndExitCodeTwo() throws {
+    let workspace = try Workspace()
+    let suites = try workspace.copySuites(["docvqa"])
+    let samples = suites + "/docvqa/samples.jsonl"
+    var lines = try String(contentsOfFile: samples, encoding: .utf8).split(separator: "\n").map(String.init)
+    lines[6] = "{\"index\": 7, \"question\": \"q\", \"answer\": \"['x']\", \"image_path\": \"../../secret.png\"}"
+    try (lines.joined(separator: "\n") + "\n").write(toFile: samples, atomically: true, encoding: .utf8)
+    let result = try workspace.run(["eval", "--model", "builtin:oracle", "--suites-dir", suites])
+    #expect(result.status == 2)
+    #expect(
+      result.standardError.trimmingCharacters(in: .newlines)
+        == "ocular: error: \(suites)/docvqa/samples.jsonl:7: path \"images/../../secret.png\" contains \"..\"; paths must stay inside the suite folder")
+    let runs = try workspace.run(["runs", "--json"])
+    #expect(runs.standardOutput == "[]\n")
+  }
+
+  @Test func listingCommandsAndErrors() throws {
+    let workspace = try Workspace()
+    let suites = try workspace.copySuites(["mmstar", "refcoco"])
+    #expect(try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites, "--suite", "refcoco"]).status == 0)
+
+    let runs = try workspace.run(["runs", "--json"])
+    #expect(runs.status == 0)
+    let parsed = try #require(try JSONSerialization.jsonObject(with: Data(runs.standardOutput.utf8)) as? [[String: Any]])
+    #expect(parsed.count == 1)
+    #expect(parsed[0]["model_spec"] as? String == "builtin:baseline")
+    #expect(parsed[0]["status"] as? String == "completed")
+    #expect(parsed[0]["harness_version"] as? String == "0.1.0")
+    let suitesOfRun = try #require(parsed[0]["suites"] as? [[String: Any]])
+    #expect(suitesOfRun.first?["content_hash"] as? String != nil)
+
+    let show = try workspace.run(["show", "1", "--suite", "refcoco"])
+    #expect(show.status == 0)
+    #expect(show.standardOutput.contains("split      val  acc@0.5  40.00  5"))
+    #expect(show.standardOutput.contains("builtin:baseline"))
+
+    let listed = try workspace.run(["suites", "--suites-dir", suites])
+    #expect(listed.status == 0)
+    #expect(listed.standardOutput.contains("refcoco  refcoco    grounding    grounding_acc50       13  sample set"))
+
+    let missing = try workspace.run(["show", "99"])
+    #expect(missing.status == 2)
+    #expect(missing.standardError == "ocular: error: no run 99 in the store (see `ocular runs`)\n")
+
+    let unknownSuite = try workspace.run(["eval", "--model", "builtin:oracle", "--suite", "nope", "--suites-dir", suites])
+    #expect(unknownSuite.status == 2)
+    #expect(unknownSuite.standardError == "ocular: error: unknown suite \"nope\" (available: mmstar, refcoco)\n")
+
+    let badSpec = try workspace.run(["eval", "--model", "gpt:4", "--suites-dir", suites])
+    #expect(badSpec.status == 2)
+    #expect(badSpec.standardError.hasPrefix("ocular: error: invalid model spec \"gpt:4\""))
+  }
+
+  @Test func aFileThatIsNotADatabaseIsRefusedAndUntouched() throws {
+    let workspace = try Workspace()
+    let path = workspace.file("notes.txt")
+    try "my notes\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let result = try workspace.run(["runs", "--db", path])
+    #expect(result.status == 2)
+    #expect(result.standardError == "ocular: error: \(path): not an SQLite database (left untouched)\n")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "my notes\n")
+  }
+}

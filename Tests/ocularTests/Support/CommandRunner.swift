@@ -1,0 +1,104 @@
+import Foundation
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The built `ocular` binary beside the test bundle.
+let ocularBinary: String = {
+  var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  for _ in 0..<4 {
+    let candidate = folder.appendingPathComponent("ocular").path
+    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    folder.deleteLastPathComponent()
+  }
+  return repositoryRoot + "/.build/debug/ocular"
+}()
+
+/// What a finished command printed and returned.
+struct CommandResult {
+  var status: Int32
+  var standardOutput: String
+  var standardError: String
+}
+
+/// A temporary folder for one test, removed at the end.
+final class Workspace {
+  let path: String
+
+  init() throws {
+    path = NSTemporaryDirectory() + "ocular-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(atPath: path)
+  }
+
+  /// A path inside the workspace.
+  func file(_ name: String) -> String { path + "/" + name }
+
+  /// Copies bundled suites into `benchmarks/` of the workspace.
+  func copySuites(_ names: [String]) throws -> String {
+    let root = file("benchmarks")
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    for name in names {
+      try FileManager.default.copyItem(atPath: repositoryRoot + "/benchmarks/" + name, toPath: root + "/" + name)
+    }
+    return root
+  }
+
+  /// Runs `ocular` with arguments in the workspace and waits for it.
+  func run(_ arguments: [String]) throws -> CommandResult {
+    let process = try start(arguments)
+    return try process.finish()
+  }
+
+  /// Starts `ocular` with arguments in the workspace.
+  func start(_ arguments: [String]) throws -> RunningCommand {
+    try RunningCommand(arguments: arguments, directory: path)
+  }
+}
+
+/// A started `ocular` process whose output is collected in files.
+final class RunningCommand {
+  let process = Process()
+  private let outputPath: String
+  private let errorPath: String
+
+  init(arguments: [String], directory: String) throws {
+    outputPath = directory + "/.stdout-" + UUID().uuidString
+    errorPath = directory + "/.stderr-" + UUID().uuidString
+    FileManager.default.createFile(atPath: outputPath, contents: nil)
+    FileManager.default.createFile(atPath: errorPath, contents: nil)
+    process.executableURL = URL(fileURLWithPath: ocularBinary)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+    process.standardError = FileHandle(forWritingAtPath: errorPath)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+
+  /// Sends a signal.
+  func send(_ signal: Int32) {
+    kill(process.processIdentifier, signal)
+  }
+
+  /// Waits for the process and returns what it printed.
+  func finish() throws -> CommandResult {
+    process.waitUntilExit()
+    let output = try String(contentsOfFile: outputPath, encoding: .utf8)
+    let error = try String(contentsOfFile: errorPath, encoding: .utf8)
+    try? FileManager.default.removeItem(atPath: outputPath)
+    try? FileManager.default.removeItem(atPath: errorPath)
+    return CommandResult(status: process.terminationStatus, standardOutput: output, standardError: error)
+  }
+}
+
+/// The JSON objects of a JSONL text.
+func jsonLines(_ text: String) throws -> [[String: Any]] {
+  try text.split(separator: "\n").map { line in
+    try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+  }
+}
