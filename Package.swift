@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
   ],
   targets: [
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -26,7 +27,10 @@ let package = Package(
         "CPNG", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CSV", package: "CSV.swift"),
       ]
     ),
-    .target(name: "OcularModels", dependencies: ["OcularCore"]),
+    .target(
+      name: "OcularModels",
+      dependencies: ["OcularCore", .product(name: "Subprocess", package: "swift-subprocess")]
+    ),
     .target(
       name: "OcularStore",
       dependencies: ["OcularCore", .product(name: "GRDB", package: "GRDB.swift")]
@@ -41,7 +45,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "OcularCoreTests", dependencies: ["OcularCore"], exclude: ["Golden"]),
-    .testTarget(name: "OcularModelsTests", dependencies: ["OcularModels"]),
+    .testTarget(name: "OcularModelsTests", dependencies: ["OcularModels"], exclude: ["Fixtures"]),
     .testTarget(name: "OcularStoreTests", dependencies: ["OcularStore"]),
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
     .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"]),

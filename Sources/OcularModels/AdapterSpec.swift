@@ -1,13 +1,37 @@
 import Foundation
 
-/// A model named on the command line: `builtin:oracle`, `builtin:baseline` or `replay:FILE.jsonl`.
+/// A model named on the command line.
 ///
-/// A built-in policy may simulate latency for testing: `builtin:oracle?latency_ms=20`.
+/// | spec | adapter |
+/// |---|---|
+/// | `builtin:oracle`, `builtin:baseline` | ``PolicyAdapter``; `?latency_ms=N` simulates latency for testing |
+/// | `replay:FILE.jsonl` | ``ReplayAdapter`` |
+/// | `stdio:COMMAND ARGS` | ``StdioAdapter``, the command run with `/bin/sh -c` |
+/// | `openai:http://host:port/v1#MODEL` | ``OpenAIAdapter`` |
 public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
   /// A built-in policy, with a simulated latency in milliseconds.
   case builtin(PolicyAdapter.Policy, latencyMilliseconds: Int)
   /// A replay file.
   case replay(path: String)
+  /// A process speaking `ocular/1` on stdin/stdout.
+  case stdio(command: String)
+  /// An OpenAI-compatible chat-completions endpoint.
+  case openai(baseURL: URL, model: String)
+
+  /// Settings the command line gives every adapter that uses them.
+  public struct Settings: Sendable, Hashable {
+    /// The most requests in flight the harness will send.
+    public var concurrency = 16
+    /// Time allowed for one request.
+    public var requestTimeout: Duration = .seconds(600)
+    /// Where a process adapter's standard error is appended.
+    public var logPath: String?
+    /// The environment variable holding the HTTP API key.
+    public var apiKeyVariable = "OCULAR_API_KEY"
+
+    /// Creates settings with the defaults.
+    public init() {}
+  }
 
   /// Parses a spec.
   public init(parsing text: String) throws(ModelError) {
@@ -28,6 +52,17 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
       let path = String(text.dropFirst("replay:".count))
       // Stored on the run, so a resume from another folder finds the same file.
       self = .replay(path: path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
+    } else if text.hasPrefix("stdio:") {
+      let command = text.dropFirst("stdio:".count).trimmingCharacters(in: .whitespaces)
+      guard !command.isEmpty else { throw .invalidSpec(text) }
+      self = .stdio(command: command)
+    } else if text.hasPrefix("openai:") {
+      let body = text.dropFirst("openai:".count)
+      guard let hash = body.lastIndex(of: "#"), let url = URL(string: String(body[..<hash])),
+        let scheme = url.scheme, scheme == "http" || scheme == "https", url.host != nil,
+        !body[body.index(after: hash)...].isEmpty
+      else { throw .invalidSpec(text) }
+      self = .openai(baseURL: url, model: String(body[body.index(after: hash)...]))
     } else {
       throw .invalidSpec(text)
     }
@@ -38,14 +73,29 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
     case .builtin(let policy, let latency):
       return "builtin:\(policy.rawValue)" + (latency > 0 ? "?latency_ms=\(latency)" : "")
     case .replay(let path): return "replay:\(path)"
+    case .stdio(let command): return "stdio:\(command)"
+    case .openai(let url, let model): return "openai:\(url.absoluteString)#\(model)"
     }
   }
 
-  /// Creates the adapter the spec names.
-  public func makeAdapter() throws(ModelError) -> any ModelAdapter {
+  /// Creates the adapter the spec names; a process adapter is started and has said hello when this returns.
+  public func makeAdapter(settings: Settings = Settings()) async throws -> any ModelAdapter {
     switch self {
-    case .builtin(let policy, let latency): return PolicyAdapter(policy: policy, latency: .milliseconds(latency))
-    case .replay(let path): return try ReplayAdapter(path: path)
+    case .builtin(let policy, let latency):
+      return PolicyAdapter(policy: policy, latency: .milliseconds(latency))
+    case .replay(let path):
+      return try ReplayAdapter(path: path)
+    case .stdio(let command):
+      var options = StdioAdapter.Options()
+      options.requestTimeout = settings.requestTimeout
+      options.logPath = settings.logPath
+      return try await StdioAdapter.launch(command: command, options: options)
+    case .openai(let url, let model):
+      var options = OpenAIAdapter.Options()
+      options.apiKey = ProcessInfo.processInfo.environment[settings.apiKeyVariable]
+      options.maxConcurrency = settings.concurrency
+      options.requestTimeout = settings.requestTimeout
+      return OpenAIAdapter(baseURL: url, model: model, options: options)
     }
   }
 }

@@ -1,15 +1,5 @@
 import OcularCore
 
-/// The coordinate convention in which a model writes boxes and points.
-public enum BoxFormat: String, Sendable, Codable, CaseIterable, Hashable {
-  /// Absolute pixels of the original image.
-  case pixel
-  /// Fractions of the width and height, 0–1.
-  case norm1
-  /// Qwen-style thousandths of the width and height, 0–1000.
-  case norm1000
-}
-
 /// What an adapter says about itself: the stdio protocol's hello, or a built-in's equivalent.
 public struct AdapterDescription: Sendable, Codable, Hashable {
   /// The model's name.
@@ -45,6 +35,13 @@ public protocol ModelAdapter: Sendable {
   ///
   /// - Throws: ``ModelError`` when no answer can be had for this request; the run records it and goes on.
   func generate(_ request: Request) async throws -> Response
+
+  /// Releases the model (an external process is asked to exit); called once after the last request.
+  func close() async
+}
+
+extension ModelAdapter {
+  public func close() async {}
 }
 
 /// An error of the model layer.
@@ -57,17 +54,22 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
   case unreadable(path: String, reason: String)
   /// A request the replay file has no prediction for.
   case noPrediction
+  /// An external adapter failed this request (crash, hang, malformed line, adapter-reported error).
+  case adapterFailed(String)
 
   public var description: String {
     switch self {
     case .invalidSpec(let spec):
-      return "invalid model spec \"\(spec)\" (expected builtin:oracle, builtin:baseline or replay:FILE.jsonl)"
+      return
+        "invalid model spec \"\(spec)\" (expected builtin:oracle, builtin:baseline, replay:FILE.jsonl, stdio:COMMAND or openai:http://HOST:PORT/v1#MODEL)"
     case .invalidReplay(let path, let line, let message):
       return "\(path):\(line): \(message)"
     case .unreadable(let path, let reason):
       return "\(path): cannot read: \(reason)"
     case .noPrediction:
       return "no prediction"
+    case .adapterFailed(let reason):
+      return reason
     }
   }
 }

@@ -71,14 +71,20 @@ public enum PromptProfile: String, Sendable, Hashable, Codable, CaseIterable {
 public struct ScoringOptions: Sendable, Hashable, Codable {
   /// How `\boxed{…}` is handled by the VLMEvalKit extraction.
   public var boxed: BoxedHandling
+  /// The model's declared box and point convention; nil keeps each reference's own reading (grounding reads
+  /// 0–1000, RefSpatial guesses from magnitudes).
+  public var boxFormat: BoxFormat?
 
   /// Creates options; the defaults are the paper's protocol.
-  public init(boxed: BoxedHandling = .unwrap) {
+  public init(boxed: BoxedHandling = .unwrap, boxFormat: BoxFormat? = nil) {
     self.boxed = boxed
+    self.boxFormat = boxFormat
   }
 
-  /// A compact label of the non-default choices, for the run's profile id.
-  public var label: String { "boxed=\(boxed.rawValue)" }
+  /// A compact label of the choices, for the run's profile id.
+  public var label: String {
+    "boxed=\(boxed.rawValue)" + (boxFormat.map { ", boxes=\($0.rawValue)" } ?? "")
+  }
 }
 
 /// One benchmark of the evaluation: how its records are checked, prompted and scored.

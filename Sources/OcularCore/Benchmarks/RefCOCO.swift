@@ -46,12 +46,19 @@ public struct GroundingBenchmark: Benchmark {
 
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     guard let gold = Self.goldBox(of: sample) else { return .unparsed(notes: ["gold box unreadable"]) }
-    guard let box = BoxIoU.parseBox(extraction.answer) else { return .unparsed() }
+    guard var box = BoxIoU.parseBox(extraction.answer) else { return .unparsed() }
+    var notes: [String] = []
+    if let format = options.boxFormat, format != .norm1000 {
+      // The reference compares in 0–1000 space; a model declaring another convention is converted to it.
+      guard let image = sample.images.first else { return .unparsed(notes: ["no image size for box conversion"]) }
+      box = BoxIoU.toNorm1000(box, from: format, width: Double(image.width), height: Double(image.height))
+      notes.append("box converted from \(format.rawValue) to norm1000")
+    }
     let iou = BoxIoU.iou(box, gold)
     return SampleScore(
       value: iou >= 0.5 ? 1 : 0,
       measures: ["iou": iou, "acc@0.3": iou >= 0.3 ? 1 : 0, "acc@0.7": iou >= 0.7 ? 1 : 0],
-      parsed: box.description)
+      parsed: box.description, notes: notes)
   }
 
   public func makeAggregator() -> any ScoreAggregator {

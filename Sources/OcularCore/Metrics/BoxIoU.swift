@@ -40,6 +40,16 @@ public enum BoxIoU {
     return Box(numbers[0], numbers[1], numbers[2], numbers[3])
   }
 
+  /// Converts a box from a model's convention to the 0–1000 grid the grounding reference compares in.
+  public static func toNorm1000(_ box: Box, from format: BoxFormat, width: Double, height: Double) -> Box {
+    switch format {
+    case .norm1000: return box
+    case .norm1: return Box(box.x1 * 1000, box.y1 * 1000, box.x2 * 1000, box.y2 * 1000)
+    case .pixel:
+      return Box(box.x1 * 1000 / width, box.y1 * 1000 / height, box.x2 * 1000 / width, box.y2 * 1000 / height)
+    }
+  }
+
   /// The intersection over union of two boxes as given: no clipping, no corner swap; 0 when the union is
   /// not above 1e-12.
   public static func iou(_ a: Box, _ b: Box) -> Double {

@@ -1,3 +1,13 @@
+/// The coordinate convention in which a model writes boxes and points.
+public enum BoxFormat: String, Sendable, Codable, CaseIterable, Hashable {
+  /// Absolute pixels of the original image.
+  case pixel
+  /// Fractions of the width and height, 0–1.
+  case norm1
+  /// Qwen-style thousandths of the width and height, 0–1000.
+  case norm1000
+}
+
 /// The role of a chat message.
 public enum ChatRole: String, Sendable, Codable, Hashable {
   case system, user, assistant
@@ -135,10 +145,13 @@ public struct Response: Sendable, Hashable {
   public var text: String
   /// Token counts, when the model reports them.
   public var usage: TokenUsage?
+  /// The log-probability of each generated token, when the model reports them.
+  public var tokenLogprobs: [Double]?
 
   /// Creates a response.
-  public init(text: String, usage: TokenUsage? = nil) {
+  public init(text: String, usage: TokenUsage? = nil, tokenLogprobs: [Double]? = nil) {
     self.text = text
     self.usage = usage
+    self.tokenLogprobs = tokenLogprobs
   }
 }

@@ -15,12 +15,16 @@ struct Eval: AsyncParsableCommand {
       Examples:
         ocular eval --model builtin:baseline --suite all
         ocular eval --model replay:preds.jsonl --suite docvqa,mmstar
+        ocular eval --model "stdio:python3 adapters/vllm_adapter.py --model Qwen/Qwen3-VL-8B-Instruct"
+        ocular eval --model openai:http://127.0.0.1:8000/v1#Qwen3-VL-8B-Instruct --concurrency 64
         ocular eval --resume 3
       """)
 
   @Option(
     name: .long,
-    help: ArgumentHelp("The model: builtin:oracle, builtin:baseline or replay:FILE.jsonl.", valueName: "spec"))
+    help: ArgumentHelp(
+      "The model: builtin:oracle, builtin:baseline, replay:FILE.jsonl, stdio:COMMAND or openai:URL#MODEL.",
+      valueName: "spec"))
   var model: String?
 
   @Option(name: .long, help: ArgumentHelp("Suites to evaluate: all, or names (comma-separated or repeated).", valueName: "names"))
@@ -53,6 +57,15 @@ struct Eval: AsyncParsableCommand {
   @Option(name: .long, help: "Most requests in flight (further capped by the adapter).")
   var concurrency: Int = 16
 
+  @Option(name: .long, help: "The model's box/point convention (pixel, norm1, norm1000), overriding what the adapter declares.")
+  var boxFormat: BoxFormat?
+
+  @Option(name: .long, help: "Seconds allowed for one request to an external model.")
+  var requestTimeout: Int = 600
+
+  @Option(name: .long, help: "The environment variable holding the HTTP API key.")
+  var apiKeyEnv: String = "OCULAR_API_KEY"
+
   @OptionGroup var store: StoreOptions
   @OptionGroup var suites: SuiteFolderOptions
   @OptionGroup var output: OutputOptions
@@ -62,6 +75,19 @@ struct Eval: AsyncParsableCommand {
     if model != nil && resume != nil { throw ValidationError("--model and --resume exclude each other") }
     if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
     if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    if requestTimeout < 1 { throw ValidationError("--request-timeout must be at least 1 second") }
+  }
+
+  /// The adapter settings from the command line; a process adapter logs to `logs/` beside the database.
+  func adapterSettings() -> AdapterSpec.Settings {
+    var settings = AdapterSpec.Settings()
+    settings.concurrency = concurrency
+    settings.requestTimeout = .seconds(requestTimeout)
+    settings.apiKeyVariable = apiKeyEnv
+    let folder = (store.db as NSString).deletingLastPathComponent
+    let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+    settings.logPath = (folder.isEmpty ? "logs" : folder + "/logs") + "/adapter-\(stamp).log"
+    return settings
   }
 
   func run() async throws {
@@ -73,26 +99,31 @@ struct Eval: AsyncParsableCommand {
       if let resume {
         let run = try runStore.run(id: resume)
         if run.status == .completed { throw RunnerError.nothingToResume(run: resume) }
-        let adapter = try AdapterSpec(parsing: run.modelSpec).makeAdapter()
-        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)
         let chosen = try catalog.open(selection: run.suiteNames)
+        let adapter = try await AdapterSpec(parsing: run.modelSpec).makeAdapter(settings: adapterSettings())
+        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)
         outcome = try await Self.cancellableOnSignal {
-          try await evaluator.resume(run: run, suites: chosen, concurrency: concurrency)
+          let outcome = try await evaluator.resume(run: run, suites: chosen, concurrency: concurrency)
+          await adapter.close()
+          return outcome
         }
       } else {
         let spec = try AdapterSpec(parsing: model ?? "")
-        let adapter = try spec.makeAdapter()
         let chosen = try catalog.open(selection: suite)
         if chosen.isEmpty {
           throw CoreError.unreadable(path: suites.suitesDir, reason: "no suite folders found")
         }
+        let adapter = try await spec.makeAdapter(settings: adapterSettings())
         let settings = EvaluationSettings(
           parameters: GenerationParameters(temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed),
-          promptProfile: promptProfile, scoringOptions: ScoringOptions(boxed: boxed), repeats: repeats,
-          concurrency: concurrency)
+          promptProfile: promptProfile,
+          scoringOptions: ScoringOptions(boxed: boxed, boxFormat: boxFormat ?? adapter.description.boxFormat),
+          repeats: repeats, concurrency: concurrency)
         let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)
         outcome = try await Self.cancellableOnSignal {
-          try await evaluator.start(suites: chosen, modelSpec: spec.description, settings: settings)
+          let outcome = try await evaluator.start(suites: chosen, modelSpec: spec.description, settings: settings)
+          await adapter.close()
+          return outcome
         }
       }
       reporter.finish()
@@ -156,4 +187,5 @@ private final class SignalState: @unchecked Sendable {
 }
 
 extension PromptProfile: ExpressibleByArgument {}
+extension BoxFormat: ExpressibleByArgument {}
 extension BoxedHandling: ExpressibleByArgument {}

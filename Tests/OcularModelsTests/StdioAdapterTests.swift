@@ -1,0 +1,187 @@
+import Foundation
+import OcularCore
+import Testing
+
+@testable import OcularModels
+
+let fakeAdapter = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .appendingPathComponent("Fixtures/fake_adapter.py").path
+
+func textRequest(_ text: String) -> Request {
+  Request(
+    suite: "s", sampleID: text, messages: [ChatMessage(role: .user, content: [.text(text)])],
+    reference: ReferenceAnswers(oracle: "", baseline: ""))
+}
+
+func launchFake(_ arguments: String, timeout: Duration = .seconds(10), configure: (inout StdioAdapter.Options) -> Void = { _ in })
+  async throws -> StdioAdapter
+{
+  var options = StdioAdapter.Options()
+  options.requestTimeout = timeout
+  options.startupTimeout = .seconds(10)
+  options.restartBackoff = .milliseconds(50)
+  configure(&options)
+  return try await StdioAdapter.launch(command: "exec python3 \(fakeAdapter) \(arguments)", options: options)
+}
+
+/// The outcome of one request: its text, or the error's description.
+func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: String] {
+  await withTaskGroup(of: (String, String).self) { group in
+    for text in texts {
+      group.addTask {
+        do {
+          return (text, try await adapter.generate(textRequest(text)).text)
+        } catch {
+          return (text, "error: \(error)")
+        }
+      }
+    }
+    var results: [String: String] = [:]
+    for await (text, outcome) in group { results[text] = outcome }
+    return results
+  }
+}
+
+@Suite(.serialized) struct StdioAdapterTests {
+  @Test func helloDescribesTheModel() async throws {
+    let adapter = try await launchFake("--mode normal --max-concurrency 5 --box-format pixel")
+    #expect(adapter.description == AdapterDescription(model: "fake-normal", kind: "stdio", boxFormat: .pixel, maxConcurrency: 5))
+    let response = try await adapter.generate(textRequest("hello"))
+    #expect(response.text == "echo:hello")
+    #expect(response.usage == TokenUsage(promptTokens: 7, completionTokens: 2))
+    await adapter.close()
+  }
+
+  @Test func outOfOrderAnswersAreMatchedById() async throws {
+    let adapter = try await launchFake("--mode out-of-order --batch 4")
+    let texts = (0..<8).map { "q\($0)" }
+    let results = await outcomes(adapter, texts)
+    for text in texts { #expect(results[text] == "echo:\(text)") }
+    await adapter.close()
+  }
+
+  @Test func manyConcurrentSlowRequests() async throws {
+    let adapter = try await launchFake("--mode slow --latency-ms 30 --max-concurrency 64")
+    let texts = (0..<64).map { "q\($0)" }
+    let results = await outcomes(adapter, texts)
+    #expect(results.count == 64)
+    for text in texts { #expect(results[text] == "echo:\(text)") }
+    await adapter.close()
+  }
+
+  @Test func aGarbageLineFailsOnlyTheRequestItBelongsTo() async throws {
+    let adapter = try await launchFake("--mode garbage", timeout: .seconds(2))
+    var results: [String] = []
+    for index in 0..<6 {
+      do {
+        results.append(try await adapter.generate(textRequest("q\(index)")).text)
+      } catch {
+        results.append("error: \(error)")
+      }
+    }
+    #expect(results[0] == "echo:q0")
+    #expect(results[1] == "echo:q1")
+    #expect(results[2] == "error: response line is not a JSON object: \"this is not json {\"")
+    #expect(results[3] == "echo:q3")
+    #expect(results[5].hasPrefix("error: response line is not a JSON object"))
+    await adapter.close()
+  }
+
+  @Test func aCrashFailsTheRequestsInFlightAndTheProcessIsRestarted() async throws {
+    let state = NSTemporaryDirectory() + "fake-state-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let adapter = try await launchFake("--mode crash --after 2 --state \(state)")
+    #expect(try await adapter.generate(textRequest("a")).text == "echo:a")
+    #expect(try await adapter.generate(textRequest("b")).text == "echo:b")
+    await #expect(throws: ModelError.adapterFailed("adapter exited (exited(3))")) {
+      try await adapter.generate(textRequest("c"))
+    }
+    // The next request starts a new process, which behaves.
+    #expect(try await adapter.generate(textRequest("d")).text == "echo:d")
+    await adapter.close()
+  }
+
+  @Test func restartsAreBounded() async throws {
+    let adapter = try await launchFake("--mode crash --after 0") { $0.maximumRestarts = 2 }
+    var errors: [String] = []
+    for index in 0..<4 {
+      do {
+        _ = try await adapter.generate(textRequest("q\(index)"))
+      } catch {
+        errors.append("\(error)")
+      }
+    }
+    #expect(errors == [
+      "adapter exited (exited(3))", "adapter exited (exited(3))", "adapter exited (exited(3))",
+      "adapter gave up after 2 restarts",
+    ])
+    await adapter.close()
+  }
+
+  @Test func aHungProcessTimesOutIsKilledAndRestarted() async throws {
+    let state = NSTemporaryDirectory() + "fake-state-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let adapter = try await launchFake("--mode hang --after 1 --state \(state)", timeout: .milliseconds(800))
+    #expect(try await adapter.generate(textRequest("a")).text == "echo:a")
+    await #expect(throws: ModelError.adapterFailed("no response within 0.8 seconds")) {
+      try await adapter.generate(textRequest("b"))
+    }
+    // The silent process was killed; the next request goes to a new one.
+    try await Task.sleep(for: .milliseconds(200))
+    #expect(try await adapter.generate(textRequest("c")).text == "echo:c")
+    await adapter.close()
+  }
+
+  @Test func anOversizedLineIsAnErrorForItsRequestOnly() async throws {
+    let adapter = try await launchFake("--mode huge --after 2 --huge-bytes 3000000") { $0.maximumLineBytes = 1 << 20 }
+    #expect(try await adapter.generate(textRequest("a")).text == "echo:a")
+    await #expect(throws: ModelError.adapterFailed("response line of 3000025 bytes exceeds the limit")) {
+      try await adapter.generate(textRequest("b"))
+    }
+    #expect(try await adapter.generate(textRequest("c")).text == "echo:c")
+    await adapter.close()
+  }
+
+  @Test func invalidUTF8MissingTextAndAdapterErrors() async throws {
+    for (mode, message) in [
+      ("badutf8", "response line is not valid UTF-8"),
+      ("missing-text", "response has no string \"text\""),
+      ("error", "adapter error: boom"),
+    ] {
+      let adapter = try await launchFake("--mode \(mode) --after 1")
+      await #expect(throws: ModelError.adapterFailed(message)) { try await adapter.generate(textRequest("a")) }
+      #expect(try await adapter.generate(textRequest("b")).text == "echo:b")
+      await adapter.close()
+    }
+  }
+
+  @Test func badOrMissingHelloIsAClearError() async throws {
+    await #expect(throws: ModelError.adapterFailed("hello speaks protocol ocular/0, expected ocular/1")) {
+      _ = try await launchFake("--mode bad-hello")
+    }
+    await #expect(throws: ModelError.adapterFailed("no hello line within 0.5 seconds")) {
+      _ = try await launchFake("--mode no-hello") { $0.startupTimeout = .milliseconds(500) }
+    }
+    await #expect(throws: ModelError.self) {
+      _ = try await StdioAdapter.launch(command: "exit 4")
+    }
+  }
+
+  @Test func standardErrorGoesToTheLog() async throws {
+    let log = NSTemporaryDirectory() + "fake-log-" + UUID().uuidString + "/adapter.log"
+    defer { try? FileManager.default.removeItem(atPath: (log as NSString).deletingLastPathComponent) }
+    let adapter = try await launchFake("--mode normal") { $0.logPath = log }
+    _ = try await adapter.generate(textRequest("a"))
+    await adapter.close()
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(text.contains("fake adapter starting in mode normal"))
+  }
+
+  @Test func linesSplitOnNewlineOnly() {
+    var splitter = LineSplitter(limit: 100)
+    let bytes = Array("{\"a\":\"x\u{2028}y\u{85}z\"}\r\n{\"b\":1}\npartial".utf8)
+    let lines = bytes.withUnsafeBytes { splitter.feed($0) }
+    #expect(lines == [.complete(Array("{\"a\":\"x\u{2028}y\u{85}z\"}".utf8)), .complete(Array("{\"b\":1}".utf8))])
+    #expect(splitter.finish() == .complete(Array("partial".utf8)))
+  }
+}
