@@ -20,7 +20,7 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
     case .suiteMissing(let suite, let run):
       return "suite \(suite) of run \(run) is not available any more"
     case .nothingToResume(let run):
-      return "run \(run) is already complete; nothing to resume"
+      return "run \(run) is complete with no sample in error; nothing to resume"
     case .invalidSetting(let message):
       return message
     }

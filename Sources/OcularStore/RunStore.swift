@@ -358,8 +358,9 @@ extension RunStore {
       for sample in samples {
         try insert.execute(arguments: [
           sample.runID, sample.key.suite, sample.key.sampleID, sample.key.repeatIndex, sample.status.rawValue,
-          sample.score, sample.measuresJSON, sample.parsed, sample.notes.joined(separator: "\n"),
-          sample.breakdownJSON, sample.requestJSON, sample.response, sample.thinking, sample.extracted,
+          sample.score, sample.measuresJSON, Self.blob(sample.parsed), sample.notes.joined(separator: "\n"),
+          sample.breakdownJSON, sample.requestJSON, Self.blob(sample.response), Self.blob(sample.thinking),
+          Self.blob(sample.extracted),
           sample.hasAnswerTag, sample.isAnswerInThink, sample.errorReason, sample.latencyMilliseconds,
           sample.promptTokens, sample.completionTokens, stamp,
         ])
@@ -401,6 +402,15 @@ extension RunStore {
     }
   }
 
+  /// Whether any stored sample of a run is an error (a resume would ask for it again).
+  public func hasErrors(run id: Int64) throws(StoreError) -> Bool {
+    try read { db in
+      try Bool.fetchOne(
+        db, sql: "SELECT EXISTS (SELECT 1 FROM samples WHERE run_id = ? AND status = 'error')", arguments: [id])
+        ?? false
+    }
+  }
+
   /// The number of stored samples of a run's suite, per status.
   public func statusCounts(run id: Int64, suite: String) throws(StoreError) -> [SampleStatus: Int] {
     try read { db in
@@ -415,16 +425,29 @@ extension RunStore {
     }
   }
 
+  /// Model-generated text is stored as UTF-8 blobs: SQLite's text binding would cut it at a NUL byte.
+  private static func blob(_ text: String?) -> Data? {
+    text.map { Data($0.utf8) }
+  }
+
+  private static func text(_ value: DatabaseValue) -> String? {
+    switch value.storage {
+    case .blob(let data): return String(decoding: data, as: UTF8.self)
+    case .string(let string): return string
+    default: return nil
+    }
+  }
+
   private static func sample(from row: Row) -> SampleRecord {
     let notes: String = row["notes"]
     return SampleRecord(
       runID: row["run_id"],
       key: SampleKey(suite: row["suite"], sampleID: row["sample_id"], repeatIndex: row["repeat"]),
       status: SampleStatus(rawValue: row["status"]) ?? .error, score: row["score"],
-      measuresJSON: row["measures_json"], parsed: row["parsed"],
+      measuresJSON: row["measures_json"], parsed: text(row["parsed"]),
       notes: notes.isEmpty ? [] : notes.components(separatedBy: "\n"), breakdownJSON: row["breakdown_json"],
-      requestJSON: row["request_json"], response: row["response"], thinking: row["thinking"],
-      extracted: row["extracted"], hasAnswerTag: row["has_answer_tag"], isAnswerInThink: row["answer_in_think"],
+      requestJSON: row["request_json"], response: text(row["response"]), thinking: text(row["thinking"]),
+      extracted: text(row["extracted"]), hasAnswerTag: row["has_answer_tag"], isAnswerInThink: row["answer_in_think"],
       errorReason: row["error"], latencyMilliseconds: row["latency_ms"], promptTokens: row["prompt_tokens"],
       completionTokens: row["completion_tokens"])
   }

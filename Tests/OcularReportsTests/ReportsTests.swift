@@ -11,10 +11,11 @@ import Testing
     table.append(["docvqa", "12.50"])
     table.append(["evil\u{1B}[2J\nname", "100.00"])
     let lines = table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    #expect(lines[0] == "suite               score")
-    #expect(lines[1] == "------------------  ------")
-    #expect(lines[2] == "docvqa               12.50")
-    #expect(lines[3] == "evil␣[2J␣name       100.00")
+    // Column widths: 13 (the sanitised long name) and 6, two spaces between.
+    #expect(lines[0] == "suite           score")
+    #expect(lines[1] == "-------------  ------")
+    #expect(lines[2] == "docvqa          12.50")
+    #expect(lines[3] == "evil␣[2J␣name  100.00")
     #expect(!table.render().contains("\u{1B}"))
   }
 

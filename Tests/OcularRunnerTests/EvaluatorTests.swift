@@ -98,7 +98,11 @@ struct FlakyAdapter: ModelAdapter {
       try await Evaluator(store: store, adapter: slow)
         .start(suites: suites, modelSpec: "builtin:oracle?latency_ms=40", settings: EvaluationSettings(concurrency: 2))
     }
-    try await Task.sleep(for: .milliseconds(150))
+    // Cancel once some samples are stored (checking the suites first may take a while on a loaded machine).
+    for _ in 0..<200 {
+      if let run = try store.runs().first, (try store.statusCounts(run: run.id, suite: "mmstar")[.ok] ?? 0) >= 2 { break }
+      try await Task.sleep(for: .milliseconds(20))
+    }
     task.cancel()
     let outcome = try await task.value
     #expect(outcome.wasInterrupted)

@@ -10,9 +10,14 @@ import Testing
     #expect(result.status == 0, "\(result.standardError)")
     #expect(result.standardOutput.contains("Stored as run 1 in \(db)."))
     #expect(result.standardOutput.contains("ocular show 1"))
-    let rows = result.standardOutput.split(separator: "\n").filter { $0.contains("sample set") || $0.contains(" full") }
-    #expect(rows.count >= 3)
-    for row in rows { #expect(row.contains("100.00"), "\(row)") }
+    let listed = try workspace.run(["suites", "--suites-dir", repositoryRoot + "/benchmarks", "--json"])
+    let names = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
+      .compactMap { $0["suite"] as? String }
+    #expect(names.count >= 3)
+    for name in names {
+      let row = tableRow(result.standardOutput, name)
+      #expect(row.count >= 4 && row[3] == "100.00", "\(name): \(row)")
+    }
 
     let export = try workspace.run(["export", "1", "--format", "jsonl", "--db", db])
     #expect(export.status == 0)
@@ -32,9 +37,9 @@ import Testing
     let result = try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites])
     #expect(result.status == 0, "\(result.standardError)")
     let table = result.standardOutput
-    #expect(table.contains("mmstar   accuracy       12  25.00         0       0"))
-    #expect(table.contains("docvqa   anls           12  12.50         0       0"))
-    #expect(table.contains("refcoco  acc@0.5        13  46.67         0       0"))
+    #expect(tableRow(table, "mmstar").prefix(6) == ["mmstar", "accuracy", "12", "25.00", "0", "0"])
+    #expect(tableRow(table, "docvqa").prefix(6) == ["docvqa", "anls", "12", "12.50", "0", "0"])
+    #expect(tableRow(table, "refcoco").prefix(6) == ["refcoco", "acc@0.5", "13", "46.67", "0", "0"])
     #expect(FileManager.default.fileExists(atPath: workspace.file("results/ocular.sqlite")))
     // Not a terminal: plain lines, no carriage returns.
     #expect(!result.standardError.contains("\r"))
@@ -61,8 +66,8 @@ import Testing
     #expect(byID["3"]?["status"] as? String == "error")
     #expect(byID["3"]?["error"] as? String == "no prediction")
     #expect(export.count == 12)
-    #expect(result.standardOutput.contains("docvqa   anls           12"))
-    #expect(result.standardOutput.contains("      10"))
+    // Mean ANLS: (1 + 18/19) / 12; ten samples in error.
+    #expect(tableRow(result.standardOutput, "docvqa").prefix(6) == ["docvqa", "anls", "12", "16.23", "0", "10"])
   }
 
   @Test func badSuiteInputIsOneLineWithFileAndLineAndExitCodeTwo() throws {
@@ -98,12 +103,12 @@ import Testing
 
     let show = try workspace.run(["show", "1", "--suite", "refcoco"])
     #expect(show.status == 0)
-    #expect(show.standardOutput.contains("split      val  acc@0.5  40.00  5"))
+    #expect(tableRow(show.standardOutput, "split", "val").prefix(5) == ["split", "val", "acc@0.5", "40.00", "5"])
     #expect(show.standardOutput.contains("builtin:baseline"))
 
     let listed = try workspace.run(["suites", "--suites-dir", suites])
     #expect(listed.status == 0)
-    #expect(listed.standardOutput.contains("refcoco  refcoco    grounding    grounding_acc50       13  sample set"))
+    #expect(tableRow(listed.standardOutput, "refcoco").prefix(7) == ["refcoco", "refcoco", "grounding", "grounding_acc50", "13", "sample", "set"])
 
     let missing = try workspace.run(["show", "99"])
     #expect(missing.status == 2)

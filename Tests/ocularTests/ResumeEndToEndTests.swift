@@ -23,6 +23,15 @@ import Testing
     }
   }
 
+  /// Polls the store until a run has at least `count` samples (or 20 s pass).
+  func waitForStoredSamples(_ workspace: Workspace, run: Int, db: String, atLeast count: Int) throws {
+    for _ in 0..<400 {
+      let export = try workspace.run(["export", String(run), "--format", "jsonl", "--db", db])
+      if export.status == 0, export.standardOutput.split(separator: "\n").count >= count { return }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+  }
+
   @Test func sigkillThenResumeEqualsAnUninterruptedRun() throws {
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["mmstar", "docvqa", "refcoco"])
@@ -34,9 +43,9 @@ import Testing
     let expected = try outcomes(workspace, run: 1, db: db)
     #expect(expected.count == 37)
 
-    // 37 samples at 40 ms, two at a time, take about 0.75 s: kill well inside that.
-    let running = try workspace.start(arguments + ["--model", "builtin:baseline?latency_ms=40"])
-    Thread.sleep(forTimeInterval: 0.45)
+    // 37 samples at 100 ms, two at a time, take about 1.9 s: kill as soon as a few are stored.
+    let running = try workspace.start(arguments + ["--model", "builtin:baseline?latency_ms=100"])
+    try waitForStoredSamples(workspace, run: 2, db: db, atLeast: 3)
     running.send(SIGKILL)
     let killed = try running.finish()
     #expect(killed.status == SIGKILL)
@@ -52,14 +61,14 @@ import Testing
 
     let again = try workspace.run(["eval", "--resume", "2", "--suites-dir", suites, "--db", db])
     #expect(again.status == 2)
-    #expect(again.standardError == "ocular: error: run 2 is already complete; nothing to resume\n")
+    #expect(again.standardError == "ocular: error: run 2 is complete with no sample in error; nothing to resume\n")
   }
 
   @Test func sigintStopsGracefullyAndSaysHowToResume() throws {
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["docvqa"])
-    let running = try workspace.start(["eval", "--suites-dir", suites, "--concurrency", "1", "--model", "builtin:oracle?latency_ms=60"])
-    Thread.sleep(forTimeInterval: 0.4)
+    let running = try workspace.start(["eval", "--suites-dir", suites, "--concurrency", "1", "--model", "builtin:oracle?latency_ms=150"])
+    try waitForStoredSamples(workspace, run: 1, db: workspace.file("results/ocular.sqlite"), atLeast: 2)
     running.send(SIGINT)
     let result = try running.finish()
     #expect(result.status == 130)

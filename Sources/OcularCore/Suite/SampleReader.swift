@@ -25,7 +25,9 @@ public struct SampleReader: ~Copyable {
     self.isHashingImages = isHashingImages
     self.imageRoot = suite.manifest.imageRoot ?? ""
     self.folderPrefix = suite.folder.hasSuffix("/") ? suite.folder : suite.folder + "/"
-    if let manifest = try? JSONEncoder().encode(suite.manifest) { hasher.update(data: manifest) }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys  // Key order must not vary between runs, or the hash would.
+    if let manifest = try? encoder.encode(suite.manifest) { hasher.update(data: manifest) }
   }
 
   /// The SHA-256 of the manifest, every record line and every image, in hex; meaningful after the last sample.

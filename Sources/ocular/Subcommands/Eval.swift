@@ -98,7 +98,9 @@ struct Eval: AsyncParsableCommand {
       let outcome: EvaluationOutcome
       if let resume {
         let run = try runStore.run(id: resume)
-        if run.status == .completed { throw RunnerError.nothingToResume(run: resume) }
+        if run.status == .completed, try !runStore.hasErrors(run: resume) {
+          throw RunnerError.nothingToResume(run: resume)
+        }
         let chosen = try catalog.open(selection: run.suiteNames)
         let adapter = try await AdapterSpec(parsing: run.modelSpec).makeAdapter(settings: adapterSettings())
         let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)

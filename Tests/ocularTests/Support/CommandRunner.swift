@@ -69,8 +69,8 @@ final class RunningCommand {
   init(arguments: [String], directory: String) throws {
     outputPath = directory + "/.stdout-" + UUID().uuidString
     errorPath = directory + "/.stderr-" + UUID().uuidString
-    FileManager.default.createFile(atPath: outputPath, contents: nil)
-    FileManager.default.createFile(atPath: errorPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
     process.executableURL = URL(fileURLWithPath: ocularBinary)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
@@ -101,4 +101,13 @@ func jsonLines(_ text: String) throws -> [[String: Any]] {
   try text.split(separator: "\n").map { line in
     try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
   }
+}
+
+/// The cells of the table row whose first cell is `key`, split on runs of spaces.
+func tableRow(_ output: String, _ key: String, _ second: String? = nil) -> [String] {
+  for line in output.split(separator: "\n") {
+    let cells = line.split(separator: " ").map(String.init)
+    if cells.first == key, second == nil || (cells.count > 1 && cells[1] == second) { return cells }
+  }
+  return []
 }
