@@ -31,18 +31,29 @@ public final class RunStore: Sendable {
         try? manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
       }
     }
-    do {
-      var configuration = Configuration()
-      configuration.busyMode = .timeout(30)
-      configuration.prepareDatabase { db in
-        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    var attempt = 0
+    while true {
+      do {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+          try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrate(pool, path: path)
+        writer = pool
+        return
+      } catch let error as StoreError {
+        throw error
+      } catch let error as DatabaseError
+        where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && attempt < 100
+      {
+        // Another process is creating or switching the file to WAL at this moment: wait for it.
+        attempt += 1
+        usleep(50_000)
+      } catch {
+        throw .database(path: path, message: Self.message(error))
       }
-      writer = try DatabasePool(path: path, configuration: configuration)
-      try Self.migrate(writer, path: path)
-    } catch let error as StoreError {
-      throw error
-    } catch {
-      throw .database(path: path, message: Self.message(error))
     }
   }
 
@@ -70,6 +81,7 @@ public final class RunStore: Sendable {
     do {
       var configuration = Configuration()
       configuration.readonly = true
+      configuration.busyMode = .timeout(30)
       let queue = try DatabaseQueue(path: path, configuration: configuration)
       let tables = try queue.read { db in
         try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")

@@ -135,7 +135,8 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
   @Test func anOversizedLineIsAnErrorForItsRequestOnly() async throws {
     let adapter = try await launchFake("--mode huge --after 2 --huge-bytes 3000000") { $0.maximumLineBytes = 1 << 20 }
     #expect(try await adapter.generate(textRequest("a")).text == "echo:a")
-    await #expect(throws: ModelError.adapterFailed("response line of 3000025 bytes exceeds the limit")) {
+    // The line is {"id": "r2", "text": "<3,000,000 x>"}: 22 + 3,000,000 + 2 bytes.
+    await #expect(throws: ModelError.adapterFailed("response line of 3000024 bytes exceeds the limit")) {
       try await adapter.generate(textRequest("b"))
     }
     #expect(try await adapter.generate(textRequest("c")).text == "echo:c")
