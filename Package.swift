@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "ocular", targets: ["ocular"]),
+    .executable(name: "ocular-perf", targets: ["ocular-perf"]),
     .library(name: "OcularCore", targets: ["OcularCore"]),
     .library(name: "OcularModels", targets: ["OcularModels"]),
     .library(name: "OcularStore", targets: ["OcularStore"]),
@@ -44,11 +45,17 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(
+      name: "ocular-perf",
+      dependencies: [
+        "OcularCore", "OcularModels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(name: "OcularCoreTests", dependencies: ["OcularCore"], exclude: ["Golden"]),
     .testTarget(name: "OcularModelsTests", dependencies: ["OcularModels"], exclude: ["Fixtures"]),
     .testTarget(name: "OcularStoreTests", dependencies: ["OcularStore"]),
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
-    .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"]),
+    .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"], exclude: ["Golden"]),
     .testTarget(name: "ocularTests", dependencies: ["ocular"]),
   ],
   swiftLanguageModes: [.v6]

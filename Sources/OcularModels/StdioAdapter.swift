@@ -63,8 +63,11 @@ public actor StdioAdapter: ModelAdapter {
   private struct Pending {
     var continuation: CheckedContinuation<Response, any Error>
     var session: Int
-    var timer: Task<Void, Never>
+    var deadline: ContinuousClock.Instant
   }
+
+  /// One task checks every deadline a few times a second: cheaper than a timer task per request.
+  private var sweeper: Task<Void, Never>?
 
   private struct Session {
     var number: Int
@@ -99,22 +102,35 @@ public actor StdioAdapter: ModelAdapter {
     guard let session else { throw ModelError.adapterFailed(gaveUpReason ?? "adapter not running") }
     nextID += 1
     let id = "r\(nextID)"
-    let line = try Self.encode(request, id: id)
+    let line = Self.encode(request, id: id)
+    if sweeper == nil { startSweeper() }
+    let deadline = ContinuousClock.now + options.requestTimeout
     return try await withCheckedThrowingContinuation { continuation in
-      let timeout = options.requestTimeout
-      let timer = Task { [weak self] in
-        try? await Task.sleep(for: timeout)
-        guard !Task.isCancelled else { return }
-        await self?.expire(id)
-      }
-      pending[id] = Pending(continuation: continuation, session: session.number, timer: timer)
+      pending[id] = Pending(continuation: continuation, session: session.number, deadline: deadline)
       session.input.yield(line)
     }
+  }
+
+  private func startSweeper() {
+    let interval = min(options.requestTimeout / 10, .milliseconds(250))
+    sweeper = Task { [weak self] in
+      while !Task.isCancelled {
+        try? await Task.sleep(for: interval)
+        await self?.expireOverdue()
+      }
+    }
+  }
+
+  private func expireOverdue() {
+    let now = ContinuousClock.now
+    for (id, entry) in pending where entry.deadline <= now { expire(id) }
   }
 
   /// Closes the process's standard input, asking it to exit, and waits for it.
   public func close() async {
     isClosed = true
+    sweeper?.cancel()
+    sweeper = nil
     guard let session else { return }
     session.input.finish()
     let task = session.task
@@ -249,7 +265,6 @@ public actor StdioAdapter: ModelAdapter {
     }
     for (id, entry) in pending where entry.session == number {
       pending[id] = nil
-      entry.timer.cancel()
       entry.continuation.resume(throwing: ModelError.adapterFailed(reason))
     }
   }
@@ -275,18 +290,15 @@ public actor StdioAdapter: ModelAdapter {
         note("response for unknown id \"\(id)\" ignored")
         return
       }
-      entry.timer.cancel()
       entry.continuation.resume(returning: response)
     case .failure(let id, let reason):
       if let id, let entry = pending.removeValue(forKey: id) {
-        entry.timer.cancel()
         entry.continuation.resume(throwing: ModelError.adapterFailed(reason))
       } else if let id {
         note("\(reason) (unknown id \"\(id)\")")
       } else if pending.count == 1, let (id, entry) = pending.first {
         // One request in flight: the line can only be its answer.
         pending[id] = nil
-        entry.timer.cancel()
         entry.continuation.resume(throwing: ModelError.adapterFailed(reason))
       } else {
         lastMalformed = reason
@@ -313,18 +325,46 @@ public actor StdioAdapter: ModelAdapter {
 
   // MARK: Encoding
 
-  private struct RequestLine: Encodable {
-    var id: String
-    var messages: [ChatMessage]
-    var params: GenerationParameters
-  }
-
-  static func encode(_ request: Request, id: String) throws -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    var bytes = [UInt8](try encoder.encode(RequestLine(id: id, messages: request.messages, params: request.parameters)))
-    bytes.append(0x0A)
-    return bytes
+  /// The request line: `{"id", "messages", "params"}` and a newline, written directly (JSONEncoder costs more than
+  /// the rest of a request's handling).
+  static func encode(_ request: Request, id: String) -> [UInt8] {
+    var line = JSONLineWriter()
+    line.raw("{\"id\":")
+    line.string(id)
+    line.raw(",\"messages\":[")
+    for (index, message) in request.messages.enumerated() {
+      if index > 0 { line.raw(",") }
+      line.raw("{\"role\":")
+      line.string(message.role.rawValue)
+      line.raw(",\"content\":[")
+      for (partIndex, part) in message.content.enumerated() {
+        if partIndex > 0 { line.raw(",") }
+        switch part {
+        case .text(let text):
+          line.raw("{\"type\":\"text\",\"text\":")
+          line.string(text)
+        case .image(let path):
+          line.raw("{\"type\":\"image\",\"path\":")
+          line.string(path)
+        }
+        line.raw("}")
+      }
+      line.raw("]}")
+    }
+    line.raw("],\"params\":{")
+    var fields: [(String, String)] = []
+    let parameters = request.parameters
+    if let value = parameters.maxTokens { fields.append(("max_tokens", String(value))) }
+    if let value = parameters.seed { fields.append(("seed", String(value))) }
+    if let value = parameters.temperature, value.isFinite { fields.append(("temperature", "\(value)")) }
+    if let value = parameters.topP, value.isFinite { fields.append(("top_p", "\(value)")) }
+    for (index, field) in fields.enumerated() {
+      if index > 0 { line.raw(",") }
+      line.string(field.0)
+      line.raw(":" + field.1)
+    }
+    line.raw("}}\n")
+    return line.bytes
   }
 
   static func parseHello(_ line: LineSplitter.Line) throws -> Hello {
@@ -368,26 +408,34 @@ public actor StdioAdapter: ModelAdapter {
       guard String(validating: bytes, as: UTF8.self) != nil else {
         return .failure(id: recoverID(bytes.prefix(512)), reason: "response line is not valid UTF-8")
       }
-      guard case .object(let object)? = try? JSONValue.parse(Data(bytes)) else {
+      guard case .object(let object)? = PythonJSON.parse(String(decoding: bytes, as: UTF8.self)) else {
         return .failure(id: recoverID(bytes.prefix(512)), reason: "response line is not a JSON object: \(preview(bytes))")
       }
-      guard let id = object["id"]?.cellText else {
-        return .failure(id: nil, reason: "response line has no \"id\"")
+      let id: String
+      switch object["id"] {
+      case .string(let text)?: id = text
+      case .number(let number)? where number.rounded() == number && abs(number) < 1e15: id = String(Int64(number))
+      default: return .failure(id: nil, reason: "response line has no \"id\"")
       }
-      if let error = object["error"], !error.isMissing {
-        return .failure(id: id, reason: "adapter error: \(error.cellText ?? error.jsonText())")
+      if let error = object["error"], error != .null {
+        if case .string(let message) = error { return .failure(id: id, reason: "adapter error: \(message)") }
+        return .failure(id: id, reason: "adapter error")
       }
-      guard let text = object["text"]?.stringValue else {
+      guard case .string(let text)? = object["text"] else {
         return .failure(id: id, reason: "response has no string \"text\"")
       }
       var usage: TokenUsage?
       if case .object(let counts)? = object["usage"] {
-        usage = TokenUsage(
-          promptTokens: counts["prompt_tokens"]?.numberValue.map { Int($0) },
-          completionTokens: counts["completion_tokens"]?.numberValue.map { Int($0) })
+        func count(_ key: String) -> Int? {
+          if case .number(let value)? = counts[key], value.isFinite, abs(value) < 1e15 { return Int(value) }
+          return nil
+        }
+        usage = TokenUsage(promptTokens: count("prompt_tokens"), completionTokens: count("completion_tokens"))
       }
       var logprobs: [Double]?
-      if case .array(let values)? = object["logprobs"] { logprobs = values.compactMap(\.numberValue) }
+      if case .array(let values)? = object["logprobs"] {
+        logprobs = values.compactMap { if case .number(let value) = $0 { value } else { nil } }
+      }
       return .response(id: id, Response(text: text, usage: usage, tokenLogprobs: logprobs))
     }
   }
@@ -513,5 +561,38 @@ final class LockedValue<Value: Sendable>: @unchecked Sendable {
   var value: Value {
     get { lock.withLock { stored } }
     set { lock.withLock { stored = newValue } }
+  }
+}
+
+/// Builds one line of JSON by appending pieces, escaping strings as JSON requires.
+struct JSONLineWriter {
+  private(set) var bytes: [UInt8] = []
+
+  init() {
+    bytes.reserveCapacity(1024)
+  }
+
+  mutating func raw(_ text: String) {
+    bytes.append(contentsOf: text.utf8)
+  }
+
+  mutating func string(_ text: String) {
+    bytes.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+      case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+      case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+      case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+      case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+      case 0..<0x20:
+        let digits = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: Array("\\u00".utf8))
+        bytes.append(digits[Int(byte >> 4)])
+        bytes.append(digits[Int(byte & 0x0F)])
+      default: bytes.append(byte)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
   }
 }
