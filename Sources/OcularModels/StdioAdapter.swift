@@ -328,24 +328,24 @@ public actor StdioAdapter: ModelAdapter {
   /// The request line: `{"id", "messages", "params"}` and a newline, written directly (JSONEncoder costs more than
   /// the rest of a request's handling).
   static func encode(_ request: Request, id: String) -> [UInt8] {
-    var line = JSONLineWriter()
+    var line = JSONTextWriter()
     line.raw("{\"id\":")
-    line.string(id)
+    line.writeString(id)
     line.raw(",\"messages\":[")
     for (index, message) in request.messages.enumerated() {
       if index > 0 { line.raw(",") }
       line.raw("{\"role\":")
-      line.string(message.role.rawValue)
+      line.writeString(message.role.rawValue)
       line.raw(",\"content\":[")
       for (partIndex, part) in message.content.enumerated() {
         if partIndex > 0 { line.raw(",") }
         switch part {
         case .text(let text):
           line.raw("{\"type\":\"text\",\"text\":")
-          line.string(text)
+          line.writeString(text)
         case .image(let path):
           line.raw("{\"type\":\"image\",\"path\":")
-          line.string(path)
+          line.writeString(path)
         }
         line.raw("}")
       }
@@ -360,7 +360,7 @@ public actor StdioAdapter: ModelAdapter {
     if let value = parameters.topP, value.isFinite { fields.append(("top_p", "\(value)")) }
     for (index, field) in fields.enumerated() {
       if index > 0 { line.raw(",") }
-      line.string(field.0)
+      line.writeString(field.0)
       line.raw(":" + field.1)
     }
     line.raw("}}\n")
@@ -564,35 +564,3 @@ final class LockedValue<Value: Sendable>: @unchecked Sendable {
   }
 }
 
-/// Builds one line of JSON by appending pieces, escaping strings as JSON requires.
-struct JSONLineWriter {
-  private(set) var bytes: [UInt8] = []
-
-  init() {
-    bytes.reserveCapacity(1024)
-  }
-
-  mutating func raw(_ text: String) {
-    bytes.append(contentsOf: text.utf8)
-  }
-
-  mutating func string(_ text: String) {
-    bytes.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-      case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-      case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-      case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-      case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-      case 0..<0x20:
-        let digits = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: Array("\\u00".utf8))
-        bytes.append(digits[Int(byte >> 4)])
-        bytes.append(digits[Int(byte & 0x0F)])
-      default: bytes.append(byte)
-      }
-    }
-    bytes.append(UInt8(ascii: "\""))
-  }
-}

@@ -72,7 +72,7 @@ public struct Evaluator: Sendable {
         createdAt: ISO8601DateFormatter().string(from: Date()), modelSpec: modelSpec,
         modelName: adapter.description.model,
         adapterJSON: String(decoding: try encoder.encode(adapter.description), as: UTF8.self),
-        parametersJSON: String(decoding: try encoder.encode(settings.parameters), as: UTF8.self),
+        parametersJSON: try Self.parametersJSON(settings),
         promptProfile: settings.promptProfile.rawValue,
         scoringProfile: Self.scoringProfile(of: suites, options: settings.scoringOptions),
         scoringOptionsJSON: String(decoding: try encoder.encode(settings.scoringOptions), as: UTF8.self),
@@ -105,7 +105,7 @@ public struct Evaluator: Sendable {
       parameters: try decoder.decode(GenerationParameters.self, from: Data(run.parametersJSON.utf8)),
       promptProfile: PromptProfile(rawValue: run.promptProfile) ?? .paper,
       scoringOptions: try decoder.decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8)),
-      repeats: run.repeats, concurrency: concurrency)
+      repeats: run.repeats, concurrency: concurrency, shard: run.lineage.shard)
     try store.setStatus(.running, run: run.id)
     return try await evaluate(run: run, prepared: prepared, settings: settings)
   }
@@ -138,7 +138,7 @@ public struct Evaluator: Sendable {
   private func evaluate(_ item: PreparedSuite, run: Int64, settings: EvaluationSettings) async throws {
     let suite = item.suite
     let start = ContinuousClock.now
-    let total = item.sampleCount * settings.repeats
+    let total = try Self.answerCount(item, settings: settings)
     let answered = try store.answeredKeys(run: run, suite: suite.name)
     observer.suiteStarted(suite: suite.name, total: total, alreadyDone: answered.count)
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: settings.promptProfile)
@@ -166,6 +166,7 @@ public struct Evaluator: Sendable {
         var inFlight = 0
         var reader = SampleReader(suite: suite)
         while let sample = try reader.next() {
+          if let shard = settings.shard, !shard.contains(suite: suite.name, sampleID: sample.id) { continue }
           for repeatIndex in 0..<settings.repeats {
             let key = SampleKey(suite: suite.name, sampleID: sample.id, repeatIndex: repeatIndex)
             if answered.contains(key) { continue }
@@ -221,8 +222,10 @@ public struct Evaluator: Sendable {
   ) async -> SampleRecord {
     let benchmark = suite.benchmark
     let key = SampleKey(suite: suite.name, sampleID: sample.id, repeatIndex: request.repeatIndex)
-    let breakdown = Self.json(benchmark.breakdown(for: sample))
-    let requestJSON = Self.json(RequestPayload(messages: request.messages, params: request.parameters))
+    let breakdown = JSONValue.array(
+      benchmark.breakdown(for: sample).map { .array([.string($0.dimension), .string($0.key)]) }
+    ).jsonText()
+    let requestJSON = Self.requestJSON(request)
     let clock = ContinuousClock()
     let started = clock.now
     let response: Response
@@ -237,7 +240,8 @@ public struct Evaluator: Sendable {
     let extraction = benchmark.extractor(options: settings.scoringOptions).extract(response.text)
     let score = benchmark.score(extraction, for: sample, options: settings.scoringOptions)
     return SampleRecord(
-      runID: run, key: key, status: score.status, score: score.value, measuresJSON: Self.json(score.measures),
+      runID: run, key: key, status: score.status, score: score.value,
+      measuresJSON: JSONValue.object(score.measures.mapValues(JSONValue.number)).jsonText(),
       parsed: score.parsed, notes: score.notes, breakdownJSON: breakdown, requestJSON: requestJSON,
       response: response.text, thinking: extraction.thinking, extracted: extraction.answer,
       hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink,
@@ -245,17 +249,27 @@ public struct Evaluator: Sendable {
       completionTokens: response.usage?.completionTokens)
   }
 
-  private struct RequestPayload: Encodable {
-    var messages: [ChatMessage]
-    var params: GenerationParameters
-  }
-
-  private static func json(_ value: some Encodable) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+  /// The stored form of a request: `{"messages": […], "params": {…}}`.
+  static func requestJSON(_ request: Request) -> String {
+    let messages = request.messages.map { message -> JSONValue in
+      .object([
+        "role": .string(message.role.rawValue),
+        "content": .array(
+          message.content.map { part in
+            switch part {
+            case .text(let text): return .object(["type": .string("text"), "text": .string(text)])
+            case .image(let path): return .object(["type": .string("image"), "path": .string(path)])
+            }
+          }),
+      ])
+    }
+    var params: [String: JSONValue] = [:]
+    let parameters = request.parameters
+    if let value = parameters.temperature { params["temperature"] = .number(value) }
+    if let value = parameters.topP { params["top_p"] = .number(value) }
+    if let value = parameters.maxTokens { params["max_tokens"] = .number(Double(value)) }
+    if let value = parameters.seed { params["seed"] = .number(Double(value)) }
+    return JSONValue.object(["messages": .array(messages), "params": .object(params)]).jsonText()
   }
 
   private static func reason(_ error: any Error) -> String {

@@ -101,20 +101,114 @@ public enum JSONValue: Sendable, Hashable, Codable {
 extension JSONValue {
   /// Decodes one JSON document.
   ///
-  /// - Parameter isLenient: Whether to accept the bare `NaN` and `Infinity` tokens that pandas writes (JSON5).
+  /// Accepts what Python's `json.loads` accepts, including the bare `NaN` and `Infinity` tokens that pandas
+  /// writes. With `isLenient`, also JSON5 (comments, single quotes, trailing commas).
   public static func parse(_ data: Data, isLenient: Bool = false) throws -> JSONValue {
+    if !isLenient {
+      guard let text = String(validating: data, as: UTF8.self), let value = PythonJSON.parse(text) else {
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "invalid JSON"))
+      }
+      return JSONValue(value)
+    }
     let decoder = JSONDecoder()
-    decoder.allowsJSON5 = isLenient
+    decoder.allowsJSON5 = true
     return try decoder.decode(JSONValue.self, from: data)
   }
 
-  /// Encodes this value as compact JSON text with sorted keys.
+  /// Converts a value parsed with Python's semantics.
+  init(_ value: PythonJSON.Value) {
+    switch value {
+    case .null: self = .null
+    case .bool(let flag): self = .bool(flag)
+    case .number(let number): self = .number(number)
+    case .hugeInteger: self = .number(.infinity)
+    case .string(let text): self = .string(text)
+    case .array(let items): self = .array(items.map(JSONValue.init))
+    case .object(let members): self = .object(members.mapValues(JSONValue.init))
+    }
+  }
+
+  /// Encodes this value as compact JSON text with sorted keys (non-finite numbers as `NaN`/`Infinity`, as Python
+  /// writes them).
   public func jsonText() -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    guard let data = try? encoder.encode(self) else { return "null" }
-    return String(decoding: data, as: UTF8.self)
+    var writer = JSONTextWriter()
+    writer.write(self)
+    return String(decoding: writer.bytes, as: UTF8.self)
+  }
+}
+
+/// Writes JSON text by hand: Foundation's encoder costs more than the rest of a sample's handling.
+public struct JSONTextWriter: Sendable {
+  /// The UTF-8 text written so far.
+  public private(set) var bytes: [UInt8] = []
+
+  /// Creates an empty writer.
+  public init() {
+    bytes.reserveCapacity(512)
+  }
+
+  /// Appends text as it is (punctuation, keys known to need no escaping).
+  public mutating func raw(_ text: String) {
+    bytes.append(contentsOf: text.utf8)
+  }
+
+  /// Appends a value; object keys are sorted.
+  public mutating func write(_ value: JSONValue) {
+    switch value {
+    case .null: bytes.append(contentsOf: "null".utf8)
+    case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+    case .number(let number): writeNumber(number)
+    case .string(let text): writeString(text)
+    case .array(let items):
+      bytes.append(UInt8(ascii: "["))
+      for (index, item) in items.enumerated() {
+        if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        write(item)
+      }
+      bytes.append(UInt8(ascii: "]"))
+    case .object(let members):
+      bytes.append(UInt8(ascii: "{"))
+      for (index, key) in members.keys.sorted().enumerated() {
+        if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        writeString(key)
+        bytes.append(UInt8(ascii: ":"))
+        write(members[key]!)
+      }
+      bytes.append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// Appends a number (non-finite numbers as Python writes them).
+  public mutating func writeNumber(_ number: Double) {
+    if number.isNaN {
+      bytes.append(contentsOf: "NaN".utf8)
+    } else if number.isInfinite {
+      bytes.append(contentsOf: (number > 0 ? "Infinity" : "-Infinity").utf8)
+    } else if number.rounded() == number, abs(number) < 1e15 {
+      bytes.append(contentsOf: String(Int64(number)).utf8)
+    } else {
+      bytes.append(contentsOf: "\(number)".utf8)
+    }
+  }
+
+  /// Appends a string literal, escaped.
+  public mutating func writeString(_ text: String) {
+    bytes.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+      case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+      case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+      case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+      case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+      case 0..<0x20:
+        let digits = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: Array("\\u00".utf8))
+        bytes.append(digits[Int(byte >> 4)])
+        bytes.append(digits[Int(byte & 0x0F)])
+      default: bytes.append(byte)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
   }
 }
