@@ -74,10 +74,13 @@ public struct ScoredSample: Sendable, Hashable {
   public var score: SampleScore
   /// The breakdown cells the sample counts in.
   public var breakdown: [BreakdownKey]
+  /// Which repeated answer this is (0-based); aggregators that group rows keep repeats apart.
+  public var repeatIndex: Int
 
   /// Creates a scored sample.
-  public init(sampleID: String, score: SampleScore, breakdown: [BreakdownKey]) {
+  public init(sampleID: String, score: SampleScore, breakdown: [BreakdownKey], repeatIndex: Int = 0) {
     self.sampleID = sampleID
+    self.repeatIndex = repeatIndex
     self.score = score
     self.breakdown = breakdown
   }
