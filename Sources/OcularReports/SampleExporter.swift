@@ -37,7 +37,7 @@ public struct SampleExporter: Sendable {
       "breakdown": breakdown, "error": optional(record.errorReason),
       "latency_ms": record.latencyMilliseconds.map(JSONValue.number) ?? .null,
       "prompt_tokens": optional(record.promptTokens), "completion_tokens": optional(record.completionTokens),
-      "notes": .array(record.notes.map(JSONValue.string)),
+      "notes": .array(record.notes.map(JSONValue.string)), "judge_output": optional(record.judgeOutput),
     ]
     return JSONValue.object(object).jsonText()
   }

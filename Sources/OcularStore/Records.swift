@@ -181,6 +181,8 @@ public struct SampleRecord: Sendable, Hashable {
   public var isAnswerInThink: Bool
   /// The reason of an error.
   public var errorReason: String?
+  /// The LLM judge's raw output, when a judge scored the sample.
+  public var judgeOutput: String?
   /// Milliseconds the model took.
   public var latencyMilliseconds: Double?
   /// Prompt tokens, when reported.
@@ -193,7 +195,8 @@ public struct SampleRecord: Sendable, Hashable {
     runID: Int64, key: SampleKey, status: SampleStatus, score: Double, measuresJSON: String = "{}",
     parsed: String? = nil, notes: [String] = [], breakdownJSON: String = "[]", requestJSON: String,
     response: String?, thinking: String? = nil, extracted: String? = nil, hasAnswerTag: Bool = false,
-    isAnswerInThink: Bool = false, errorReason: String? = nil, latencyMilliseconds: Double? = nil,
+    isAnswerInThink: Bool = false, errorReason: String? = nil, judgeOutput: String? = nil,
+    latencyMilliseconds: Double? = nil,
     promptTokens: Int? = nil, completionTokens: Int? = nil
   ) {
     self.runID = runID
@@ -211,6 +214,7 @@ public struct SampleRecord: Sendable, Hashable {
     self.hasAnswerTag = hasAnswerTag
     self.isAnswerInThink = isAnswerInThink
     self.errorReason = errorReason
+    self.judgeOutput = judgeOutput
     self.latencyMilliseconds = latencyMilliseconds
     self.promptTokens = promptTokens
     self.completionTokens = completionTokens

@@ -15,7 +15,7 @@ public final class RunStore: Sendable {
   var writerForTesting: any DatabaseWriter { writer }
 
   /// The schema migrations, oldest first; a database with an identifier not listed here is from a newer Ocular.
-  static let migrationIdentifiers = ["v1"]
+  static let migrationIdentifiers = ["v1", "v2-judge-output"]
 
   /// Opens (or creates) the store at a path, creating its folder.
   ///
@@ -188,6 +188,9 @@ public final class RunStore: Sendable {
             PRIMARY KEY (run_id, suite, dimension, key, metric)
           );
           """)
+    }
+    migrator.registerMigration("v2-judge-output") { db in
+      try db.execute(sql: "ALTER TABLE samples ADD COLUMN judge_output BLOB")
     }
     return migrator
   }
@@ -364,8 +367,8 @@ extension RunStore {
         sql: """
           INSERT OR REPLACE INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json, parsed,
             notes, breakdown_json, request_json, response, thinking, extracted, has_answer_tag, answer_in_think,
-            error, latency_ms, prompt_tokens, completion_tokens, completed_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            error, latency_ms, prompt_tokens, completion_tokens, completed_at, judge_output)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
       for sample in samples {
         try insert.execute(arguments: [
@@ -374,7 +377,7 @@ extension RunStore {
           sample.breakdownJSON, sample.requestJSON, Self.blob(sample.response), Self.blob(sample.thinking),
           Self.blob(sample.extracted),
           sample.hasAnswerTag, sample.isAnswerInThink, sample.errorReason, sample.latencyMilliseconds,
-          sample.promptTokens, sample.completionTokens, stamp,
+          sample.promptTokens, sample.completionTokens, stamp, Self.blob(sample.judgeOutput),
         ])
       }
     }
@@ -460,7 +463,7 @@ extension RunStore {
       notes: notes.isEmpty ? [] : notes.components(separatedBy: "\n"), breakdownJSON: row["breakdown_json"],
       requestJSON: row["request_json"], response: text(row["response"]), thinking: text(row["thinking"]),
       extracted: text(row["extracted"]), hasAnswerTag: row["has_answer_tag"], isAnswerInThink: row["answer_in_think"],
-      errorReason: row["error"], latencyMilliseconds: row["latency_ms"], promptTokens: row["prompt_tokens"],
+      errorReason: row["error"], judgeOutput: text(row["judge_output"]), latencyMilliseconds: row["latency_ms"], promptTokens: row["prompt_tokens"],
       completionTokens: row["completion_tokens"])
   }
 }

@@ -74,16 +74,20 @@ public struct ScoringOptions: Sendable, Hashable, Codable {
   /// The model's declared box and point convention; nil keeps each reference's own reading (grounding reads
   /// 0–1000, RefSpatial guesses from magnitudes).
   public var boxFormat: BoxFormat?
+  /// The model spec of the LLM judge, when one replaces the offline rules; nil means rule-only.
+  public var judge: String?
 
   /// Creates options; the defaults are the paper's protocol.
-  public init(boxed: BoxedHandling = .unwrap, boxFormat: BoxFormat? = nil) {
+  public init(boxed: BoxedHandling = .unwrap, boxFormat: BoxFormat? = nil, judge: String? = nil) {
     self.boxed = boxed
     self.boxFormat = boxFormat
+    self.judge = judge
   }
 
   /// A compact label of the choices, for the run's profile id.
   public var label: String {
     "boxed=\(boxed.rawValue)" + (boxFormat.map { ", boxes=\($0.rawValue)" } ?? "")
+      + (judge.map { ", judge=\($0)" } ?? "")
   }
 }
 
@@ -133,8 +137,15 @@ public protocol Benchmark: Sendable {
   func baselineResponse(for sample: Sample) -> String
   /// The extraction rule.
   func extractor(options: ScoringOptions) -> AnswerExtractor
-  /// Scores one extracted answer.
+  /// Scores one extracted answer by the reference's rule path (and, where it needs a judge, the offline rule).
   func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore
+  /// The prompt the reference sends its LLM judge for this answer, or nil when the rule path decided (or the
+  /// reference has no judge).
+  func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String?
+  /// Scores an answer from the judge's raw output, as the reference does after its judge call.
+  func score(
+    _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
+  ) -> SampleScore
   /// A new aggregator for the suite's scored samples.
   func makeAggregator() -> any ScoreAggregator
 }
@@ -145,6 +156,14 @@ extension Benchmark {
   public var headlineMetric: String { "accuracy" }
 
   public func problem(in sample: Sample) -> String? { nil }
+
+  public func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String? { nil }
+
+  public func score(
+    _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
+  ) -> SampleScore {
+    score(extraction, for: sample, options: options)
+  }
 
   public func promptVariables(for sample: Sample) -> [String: String] { [:] }
 
