@@ -32,7 +32,18 @@ public struct ANLSBenchmark: Benchmark {
   }
 
   public func problem(in sample: Sample) -> String? {
-    Self.golds(of: sample).isEmpty ? "field \"answer\" holds no answer" : nil
+    // The reference calls `.strip()` on every gold, so a non-string element in the list makes it fail.
+    var elements: [JSONValue]?
+    switch sample.record["answer"] {
+    case .array(let items)?: elements = items
+    case .string(let cell)? where PythonString.strip(cell).hasPrefix("["):
+      if case .array(let items)? = PythonLiteral.parse(cell) { elements = items }
+    default: break
+    }
+    if let elements, elements.contains(where: { $0.stringValue == nil }) {
+      return "field \"answer\" lists a non-string answer (the reference fails on it)"
+    }
+    return Self.golds(of: sample).isEmpty ? "field \"answer\" holds no answer" : nil
   }
 
   public func oracleResponse(for sample: Sample) -> String {

@@ -96,6 +96,8 @@ public enum AnswerExtractor: Sendable, Hashable {
     guard hasClosedBoxed(text) else { return text }
     guard let last = text.scalarRanges(of: "\\boxed{").last else { return text }
     let piece = text.unicodeScalars[last.upperBound...]
+    // An empty last piece never enters the reference's loop: the text is returned unchanged.
+    guard !piece.isEmpty else { return text }
     var depth = 1
     for index in piece.indices {
       switch piece[index] {

@@ -138,6 +138,7 @@ public enum PythonJSON {
           case UInt8(ascii: "t"): utf16.append(0x09)
           case UInt8(ascii: "u"):
             guard index + 4 <= bytes.count,
+              bytes[index..<index + 4].allSatisfy({ Unicode.Scalar($0).properties.isASCIIHexDigit }),
               let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
             else { return nil }
             index += 4

@@ -15,7 +15,8 @@ public enum PythonLiteral {
   ///
   /// This is VLMEvalKit's reading of an `answer` cell: `eval` it if it is a list literal, else keep the string.
   public static func stringList(_ cell: String) -> [String] {
-    if case .array(let items)? = parse(cell) {
+    // Only a list counts (`istype(cell, list)`); a tuple literal stays one string.
+    if PythonString.strip(cell).hasPrefix("["), case .array(let items)? = parse(cell) {
       let strings = items.compactMap { item -> String? in
         if case .string(let value) = item { return value }
         return item.cellText
@@ -115,12 +116,21 @@ public enum PythonLiteral {
         case "n": result.append("\n")
         case "t": result.append("\t")
         case "r": result.append("\r")
-        case "0": result.append("\0")
         case "\\", "'", "\"": result.append(escaped)
         case "\n": break
         case "x": guard let value = readHex(2) else { return nil }; result.append(value)
         case "u": guard let value = readHex(4) else { return nil }; result.append(value)
         case "U": guard let value = readHex(8) else { return nil }; result.append(value)
+        case "0"..."7":
+          // Up to three octal digits.
+          var value = escaped.value - 48
+          for _ in 0..<2 {
+            guard position < scalars.count, ("0"..."7").contains(scalars[position]) else { break }
+            value = value * 8 + scalars[position].value - 48
+            position += 1
+          }
+          guard let scalar = Unicode.Scalar(value) else { return nil }
+          result.append(scalar)
         default:
           result.append("\\")
           result.append(escaped)
@@ -133,6 +143,7 @@ public enum PythonLiteral {
       guard position + count <= scalars.count else { return nil }
       let digits = String(String.UnicodeScalarView(scalars[position..<position + count]))
       position += count
+      guard digits.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit }) else { return nil }
       return UInt32(digits, radix: 16).flatMap(Unicode.Scalar.init)
     }
 

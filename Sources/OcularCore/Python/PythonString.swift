@@ -40,9 +40,29 @@ public enum PythonString {
     return pieces
   }
 
-  /// Python's `s.lower()` (full case mapping).
+  /// Python's `s.lower()`: full case mapping, with the Greek final sigma (Σ at the end of a word becomes ς).
   public static func lower(_ text: some StringProtocol) -> String {
-    String(text).lowercased()
+    let scalars = Array(text.unicodeScalars)
+    guard scalars.contains("\u{03A3}") else { return String(text).lowercased() }
+    var output = ""
+    for (index, scalar) in scalars.enumerated() {
+      guard scalar == "\u{03A3}" else {
+        output += String(scalar).lowercased()
+        continue
+      }
+      output += isFinalSigma(at: index, in: scalars) ? "\u{03C2}" : "\u{03C3}"
+    }
+    return output
+  }
+
+  /// Unicode's Final_Sigma condition: a cased letter before (skipping case-ignorables), none after.
+  private static func isFinalSigma(at index: Int, in scalars: [Unicode.Scalar]) -> Bool {
+    var before = index - 1
+    while before >= 0, scalars[before].properties.isCaseIgnorable { before -= 1 }
+    guard before >= 0, scalars[before].properties.isCased else { return false }
+    var after = index + 1
+    while after < scalars.count, scalars[after].properties.isCaseIgnorable { after += 1 }
+    return after >= scalars.count || !scalars[after].properties.isCased
   }
 
   /// Python's `s.upper()` (full case mapping, so `ß` becomes `SS`).
@@ -55,9 +75,24 @@ public enum PythonString {
     text.unicodeScalars.count
   }
 
+  /// Replaces every Unicode decimal digit (full-width, Arabic-Indic, …) by its ASCII digit, as Python's
+  /// `int()` and `float()` read them.
+  static func asciiDigits(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { !$0.isASCII }) else { return text }
+    var output = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if !scalar.isASCII, scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue {
+        output.append(Unicode.Scalar(UInt8(48 + Int(value))))
+      } else {
+        output.append(scalar)
+      }
+    }
+    return String(output)
+  }
+
   /// Python's `float(s)`: surrounding whitespace, a sign, `_` between digits, exponents, `inf` and `nan`.
   public static func float(_ text: some StringProtocol) -> Double? {
-    let stripped = strip(text)
+    let stripped = asciiDigits(strip(text))
     guard !stripped.isEmpty else { return nil }
     let lowered = stripped.lowercased()
     var body = Substring(lowered)
@@ -99,7 +134,7 @@ public enum PythonString {
 
   /// Python's `int(s)` for base 10: surrounding whitespace, a sign, digits and `_` between digits.
   public static func int(_ text: some StringProtocol) -> Int? {
-    let stripped = strip(text)
+    let stripped = asciiDigits(strip(text))
     var body = Substring(stripped)
     var isNegative = false
     if body.first == "+" || body.first == "-" {

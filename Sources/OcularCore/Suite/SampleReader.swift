@@ -105,6 +105,7 @@ public struct SampleReader: ~Copyable {
     var sample = Sample(id: id, split: split, record: record, images: images, location: location)
     for field in suite.benchmark.auxiliaryFileFields {
       guard let relative = record[field]?.stringValue else { throw fail("missing field \"\(field)\" (a path)") }
+      try checkRelative(relative, field: field, location: location)
       let joined = imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
       sample.auxiliaryFiles[field] = try resolve(joined, field: field, location: location).absolute
     }
@@ -147,6 +148,7 @@ public struct SampleReader: ~Copyable {
     guard !paths.isEmpty else { throw fail("field \"\(field)\" names no image") }
     var images: [SampleImage] = []
     for relative in paths {
+      try checkRelative(relative, field: field, location: location)
       let joined = imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
       let path = try resolve(joined, field: field, location: location)
       if let cached = imageCache[path.absolute] {
@@ -206,6 +208,17 @@ public struct SampleReader: ~Copyable {
   private struct ResolvedPath {
     var absolute: String
     var display: String
+  }
+
+  /// Refuses an empty or absolute path before it is joined to the image root.
+  private func checkRelative(_ relative: String, field: String, location: SourceLocation) throws(CoreError) {
+    func fail(_ message: String) -> CoreError {
+      .invalidInput(path: location.path, line: location.line, message: message)
+    }
+    guard !relative.isEmpty else { throw fail("field \"\(field)\" holds an empty path") }
+    guard !relative.hasPrefix("/") else {
+      throw fail("path \"\(relative)\" is absolute; paths must be relative to the suite folder")
+    }
   }
 
   /// Resolves a path relative to the suite folder, refusing absolute paths, `..` and symlinks that escape.
