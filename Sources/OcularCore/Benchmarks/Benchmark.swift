@@ -119,6 +119,8 @@ public protocol Benchmark: Sendable {
   var requiredFields: [FieldRequirement] { get }
   /// Secondary per-sample measures the scorer reports (`iou`).
   var measureNames: [String] { get }
+  /// The fewest pixels images are resized to under the reference's settings, when it differs from the default.
+  var minimumPixels: Int? { get }
   /// Record fields naming extra files the scorer reads (RefSpatial's `mask_path`); the loader checks them like
   /// image paths and fills ``Sample/auxiliaryFiles``.
   var auxiliaryFileFields: [String] { get }
@@ -153,6 +155,7 @@ public protocol Benchmark: Sendable {
 extension Benchmark {
   public var measureNames: [String] { [] }
   public var auxiliaryFileFields: [String] { [] }
+  public var minimumPixels: Int? { nil }
   public var headlineMetric: String { "accuracy" }
 
   public func problem(in sample: Sample) -> String? { nil }

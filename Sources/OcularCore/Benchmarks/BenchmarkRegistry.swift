@@ -2,9 +2,24 @@
 public enum BenchmarkRegistry {
   /// All benchmark definitions, in the paper's order.
   public static let all: [any Benchmark] = [
+    mmmu,
+    mmbench,
     mmstar,
+    mathvista,
+    mathverse,
+    mathvision,
+    ai2d,
+    chartqa,
+    charxiv,
+    embspatial,
+    refspatial,
+    robospatial,
     docvqa,
+    ocrbench,
+    infovqa,
     refcoco,
+    refcocoPlus,
+    refcocog,
   ]
 
   /// The benchmark with an id, if any.

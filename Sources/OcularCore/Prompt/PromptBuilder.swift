@@ -61,7 +61,9 @@ public struct PromptBuilder: Sendable {
   public func request(
     for sample: Sample, suite: String, repeatIndex: Int = 0, parameters: GenerationParameters = .init()
   ) -> Request {
-    Request(
+    var parameters = parameters
+    if let minimum = benchmark.minimumPixels { parameters.minPixels = minimum }
+    return Request(
       suite: suite, sampleID: sample.id, repeatIndex: repeatIndex, messages: messages(for: sample),
       parameters: parameters,
       reference: ReferenceAnswers(

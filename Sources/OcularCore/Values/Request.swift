@@ -65,6 +65,8 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
   public var maxTokens: Int?
   /// The sampling seed.
   public var seed: Int?
+  /// The fewest pixels an image is resized to (OCRBench's reference sets 102,400); nil keeps the processor's default.
+  public var minPixels: Int?
 
   /// Creates parameters; nil leaves a setting to the model.
   public init(temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, seed: Int? = nil) {
@@ -79,6 +81,7 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     case topP = "top_p"
     case maxTokens = "max_tokens"
     case seed
+    case minPixels = "min_pixels"
   }
 }
 
