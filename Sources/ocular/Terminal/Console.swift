@@ -34,6 +34,9 @@ enum Console {
     } catch let error as CoreError {
       note("ocular: error: \(error)")
       throw ExitCode(2)
+    } catch let error as ImportError {
+      note("ocular: error: \(error)")
+      throw ExitCode(2)
     } catch let error as ModelError {
       note("ocular: error: \(error)")
       throw ExitCode(2)
