@@ -56,7 +56,7 @@ let package = Package(
     .testTarget(name: "OcularStoreTests", dependencies: ["OcularStore"]),
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
     .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"], exclude: ["Golden"]),
-    .testTarget(name: "ocularTests", dependencies: ["ocular"]),
+    .testTarget(name: "ocularTests", dependencies: ["ocular"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

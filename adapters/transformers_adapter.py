@@ -52,8 +52,11 @@ def main():
         results = []
         for request in requests:
             params = request.get("params") or {}
+            extra = {}
+            if params.get("min_pixels"):
+                extra["images_kwargs"] = {"min_pixels": params["min_pixels"], "max_pixels": args.max_pixels}
             inputs = processor.apply_chat_template(to_chat(request), add_generation_prompt=True, tokenize=True,
-                                                   return_dict=True, return_tensors="pt").to(model.device)
+                                                   return_dict=True, return_tensors="pt", **extra).to(model.device)
             temperature = params.get("temperature", 0.1)
             if params.get("seed") is not None:
                 torch.manual_seed(params["seed"])

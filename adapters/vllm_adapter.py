@@ -66,14 +66,23 @@ def main():
                               max_tokens=params.get("max_tokens", 8192), seed=params.get("seed", args.seed))
 
     def generate_batch(requests):
-        outputs = llm.chat([to_openai(r) for r in requests], [sampling(r) for r in requests],
-                           use_tqdm=False, chat_template_kwargs={"add_generation_prompt": True})
-        results = []
-        for output in outputs:
-            completion = output.outputs[0]
-            usage = {"prompt_tokens": len(output.prompt_token_ids or []),
-                     "completion_tokens": len(completion.token_ids or [])}
-            results.append((completion.text, usage))
+        # Requests that ask for another min_pixels (OCRBench: 102,400) are processed as their own sub-batch.
+        results = [None] * len(requests)
+        groups = {}
+        for position, request in enumerate(requests):
+            groups.setdefault((request.get("params") or {}).get("min_pixels"), []).append(position)
+        for min_pixels, positions in groups.items():
+            kwargs = dict(mm_kwargs)
+            if min_pixels:
+                kwargs["min_pixels"] = min_pixels
+            outputs = llm.chat([to_openai(requests[p]) for p in positions], [sampling(requests[p]) for p in positions],
+                               use_tqdm=False, chat_template_kwargs={"add_generation_prompt": True},
+                               mm_processor_kwargs=kwargs)
+            for position, output in zip(positions, outputs):
+                completion = output.outputs[0]
+                usage = {"prompt_tokens": len(output.prompt_token_ids or []),
+                         "completion_tokens": len(completion.token_ids or [])}
+                results[position] = (completion.text, usage)
         return results
 
     ocular_stdio.serve(generate_batch, model=os.path.basename(args.model.rstrip("/")),

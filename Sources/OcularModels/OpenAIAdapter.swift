@@ -173,6 +173,10 @@ public struct OpenAIAdapter: ModelAdapter {
     if let value = parameters.topP { object["top_p"] = .number(value) }
     if let value = parameters.maxTokens { object["max_tokens"] = .number(Double(value)) }
     if let value = parameters.seed { object["seed"] = .number(Double(value)) }
+    // vLLM's server takes processor settings in the request body.
+    if let value = parameters.minPixels {
+      object["mm_processor_kwargs"] = .object(["min_pixels": .number(Double(value))])
+    }
     return Data(JSONValue.object(object).jsonText().utf8)
   }
 }

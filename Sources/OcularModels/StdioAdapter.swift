@@ -355,6 +355,7 @@ public actor StdioAdapter: ModelAdapter {
     var fields: [(String, String)] = []
     let parameters = request.parameters
     if let value = parameters.maxTokens { fields.append(("max_tokens", String(value))) }
+    if let value = parameters.minPixels { fields.append(("min_pixels", String(value))) }
     if let value = parameters.seed { fields.append(("seed", String(value))) }
     if let value = parameters.temperature, value.isFinite { fields.append(("temperature", "\(value)")) }
     if let value = parameters.topP, value.isFinite { fields.append(("top_p", "\(value)")) }

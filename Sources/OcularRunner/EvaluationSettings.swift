@@ -1,4 +1,5 @@
 import OcularCore
+import OcularStore
 
 /// How a run asks and scores: generation parameters, prompt profile, scoring options, repeats, concurrency.
 public struct EvaluationSettings: Sendable, Hashable, Codable {
@@ -12,17 +13,20 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
   public var repeats: Int
   /// The most requests in flight at once (further capped by the adapter).
   public var concurrency: Int
+  /// The shard of every suite to evaluate (recorded on the run); nil for all samples.
+  public var shard: Shard?
 
   /// Creates settings; the defaults are the paper's protocol (benchmarks.md §2.1).
   public init(
     parameters: GenerationParameters = .paper, promptProfile: PromptProfile = .paper,
-    scoringOptions: ScoringOptions = .init(), repeats: Int = 1, concurrency: Int = 16
+    scoringOptions: ScoringOptions = .init(), repeats: Int = 1, concurrency: Int = 16, shard: Shard? = nil
   ) {
     self.parameters = parameters
     self.promptProfile = promptProfile
     self.scoringOptions = scoringOptions
     self.repeats = repeats
     self.concurrency = concurrency
+    self.shard = shard
   }
 }
 

@@ -39,9 +39,15 @@ public struct Evaluator: Sendable {
   public let adapter: any ModelAdapter
   /// Progress reports.
   public let observer: any EvaluationObserver
+  /// The LLM judge that replaces the offline rules where a reference calls one, if any.
+  public let judge: (any ModelAdapter)?
 
   /// Creates an evaluator.
-  public init(store: RunStore, adapter: any ModelAdapter, observer: any EvaluationObserver = SilentObserver()) {
+  public init(
+    store: RunStore, adapter: any ModelAdapter, observer: any EvaluationObserver = SilentObserver(),
+    judge: (any ModelAdapter)? = nil
+  ) {
+    self.judge = judge
     self.store = store
     self.adapter = adapter
     self.observer = observer
@@ -79,7 +85,9 @@ public struct Evaluator: Sendable {
         repeats: settings.repeats, harnessVersion: HarnessInfo.version, gitRevision: HarnessInfo.gitRevision,
         suiteNames: suites.map(\.name)))
     for (position, item) in prepared.enumerated() {
-      try store.addSuite(Self.suiteRecord(item, run: run.id), position: position)
+      var record = Self.suiteRecord(item, run: run.id)
+      if let judge, record.judgeLabel != "none" { record.judgeLabel = "judge:\(judge.description.model)" }
+      try store.addSuite(record, position: position)
     }
     return try await evaluate(run: run, prepared: prepared, settings: settings)
   }
@@ -212,7 +220,7 @@ public struct Evaluator: Sendable {
           score: SampleScore(
             value: record.score, status: record.status, measures: record.measures, parsed: record.parsed,
             notes: record.notes),
-          breakdown: record.breakdown))
+          breakdown: record.breakdown, repeatIndex: record.key.repeatIndex))
     }
     return aggregator.summary()
   }
@@ -238,13 +246,29 @@ public struct Evaluator: Sendable {
     }
     let latency = Self.milliseconds(clock.now - started)
     let extraction = benchmark.extractor(options: settings.scoringOptions).extract(response.text)
-    let score = benchmark.score(extraction, for: sample, options: settings.scoringOptions)
+    var score = benchmark.score(extraction, for: sample, options: settings.scoringOptions)
+    var judgeOutput: String?
+    if let judge, let prompt = benchmark.judgePrompt(for: extraction, sample: sample, ruleScore: score) {
+      // The reference's judge call: its prompt, sent to any model; the raw output is stored with the sample.
+      let judgeRequest = Request(
+        suite: request.suite, sampleID: request.sampleID, repeatIndex: request.repeatIndex,
+        messages: [ChatMessage(role: .user, content: [.text(prompt)])],
+        parameters: GenerationParameters(temperature: 0, maxTokens: 1024, seed: 42),
+        reference: ReferenceAnswers(oracle: "", baseline: ""))
+      do {
+        let output = try await judge.generate(judgeRequest).text
+        judgeOutput = output
+        score = benchmark.score(extraction, for: sample, judgeOutput: output, options: settings.scoringOptions)
+      } catch {
+        score.notes.append("judge failed (\(error)); offline rule kept")
+      }
+    }
     return SampleRecord(
       runID: run, key: key, status: score.status, score: score.value,
       measuresJSON: JSONValue.object(score.measures.mapValues(JSONValue.number)).jsonText(),
       parsed: score.parsed, notes: score.notes, breakdownJSON: breakdown, requestJSON: requestJSON,
       response: response.text, thinking: extraction.thinking, extracted: extraction.answer,
-      hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink,
+      hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink, judgeOutput: judgeOutput,
       latencyMilliseconds: latency, promptTokens: response.usage?.promptTokens,
       completionTokens: response.usage?.completionTokens)
   }
@@ -269,6 +293,7 @@ public struct Evaluator: Sendable {
     if let value = parameters.topP { params["top_p"] = .number(value) }
     if let value = parameters.maxTokens { params["max_tokens"] = .number(Double(value)) }
     if let value = parameters.seed { params["seed"] = .number(Double(value)) }
+    if let value = parameters.minPixels { params["min_pixels"] = .number(Double(value)) }
     return JSONValue.object(["messages": .array(messages), "params": .object(params)]).jsonText()
   }
 

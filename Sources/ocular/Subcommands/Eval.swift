@@ -57,8 +57,18 @@ struct Eval: AsyncParsableCommand {
   @Option(name: .long, help: "Most requests in flight (further capped by the adapter).")
   var concurrency: Int = 16
 
+  @Option(name: .long, help: ArgumentHelp("Evaluate only shard K of N of every suite (merge shards with ocular merge).", valueName: "K/N"))
+  var shard: Shard?
+
   @Option(name: .long, help: "The model's box/point convention (pixel, norm1, norm1000), overriding what the adapter declares.")
   var boxFormat: BoxFormat?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "An LLM judge (any model spec) sent the reference judge prompt where a reference calls one; without it those benchmarks are scored rule-only.",
+      valueName: "spec"))
+  var judge: String?
 
   @Option(name: .long, help: "Seconds allowed for one request to an external model.")
   var requestTimeout: Int = 600
@@ -73,6 +83,7 @@ struct Eval: AsyncParsableCommand {
   func validate() throws {
     if model == nil && resume == nil { throw ValidationError("give --model SPEC, or --resume RUN") }
     if model != nil && resume != nil { throw ValidationError("--model and --resume exclude each other") }
+    if shard != nil && resume != nil { throw ValidationError("--resume continues the run's own shard; drop --shard") }
     if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
     if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     if requestTimeout < 1 { throw ValidationError("--request-timeout must be at least 1 second") }
@@ -103,10 +114,14 @@ struct Eval: AsyncParsableCommand {
         }
         let chosen = try catalog.open(selection: run.suiteNames)
         let adapter = try await AdapterSpec(parsing: run.modelSpec).makeAdapter(settings: adapterSettings())
-        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)
+        let judgeSpec = try JSONDecoder().decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8)).judge
+        let judgeAdapter: (any ModelAdapter)? =
+          if let judgeSpec { try await AdapterSpec(parsing: judgeSpec).makeAdapter(settings: adapterSettings()) } else { nil }
+        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter, judge: judgeAdapter)
         outcome = try await Self.cancellableOnSignal {
           let outcome = try await evaluator.resume(run: run, suites: chosen, concurrency: concurrency)
           await adapter.close()
+          await judgeAdapter?.close()
           return outcome
         }
       } else {
@@ -116,15 +131,19 @@ struct Eval: AsyncParsableCommand {
           throw CoreError.unreadable(path: suites.suitesDir, reason: "no suite folders found")
         }
         let adapter = try await spec.makeAdapter(settings: adapterSettings())
+        let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
+        let judgeAdapter = try await judgeSpec?.makeAdapter(settings: adapterSettings())
         let settings = EvaluationSettings(
           parameters: GenerationParameters(temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed),
           promptProfile: promptProfile,
-          scoringOptions: ScoringOptions(boxed: boxed, boxFormat: boxFormat ?? adapter.description.boxFormat),
-          repeats: repeats, concurrency: concurrency)
-        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter)
+          scoringOptions: ScoringOptions(
+            boxed: boxed, boxFormat: boxFormat ?? adapter.description.boxFormat, judge: judgeSpec?.description),
+          repeats: repeats, concurrency: concurrency, shard: shard)
+        let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter, judge: judgeAdapter)
         outcome = try await Self.cancellableOnSignal {
           let outcome = try await evaluator.start(suites: chosen, modelSpec: spec.description, settings: settings)
           await adapter.close()
+          await judgeAdapter?.close()
           return outcome
         }
       }

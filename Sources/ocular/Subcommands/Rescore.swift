@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import OcularCore
+import OcularReports
+import OcularRunner
+import OcularStore
+
+/// `ocular rescore RUN`: score a run's stored responses again with the current scorers, into a new run.
+struct Rescore: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Re-score a run's stored responses with the current scorers into a new run (no model is called).",
+    discussion: """
+      The new run records the run it re-scores (rescored_from) and copies its model, parameters, requests and \
+      responses; its suites must be unchanged (same content hash). --boxed and --box-format score under another \
+      profile. Compare the two with: ocular diff RUN NEW_RUN
+      """)
+
+  @Argument(help: "The run to re-score.")
+  var run: Int64
+
+  @Option(name: .long, help: "Score \\boxed{…} answers with this handling instead of the run's (unwrap or keep).")
+  var boxed: BoxedHandling?
+
+  @Option(name: .long, help: "Read boxes and points in this convention instead of the run's (pixel, norm1, norm1000).")
+  var boxFormat: BoxFormat?
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var suites: SuiteFolderOptions
+  @OptionGroup var output: OutputOptions
+
+  func run() async throws {
+    try await Console.reportingErrors {
+      let runStore = try RunStore(path: store.db)
+      let original = try runStore.run(id: run)
+      let chosen = try SuiteCatalog(root: suites.suitesDir).open(selection: original.suiteNames)
+      var options: ScoringOptions?
+      if boxed != nil || boxFormat != nil {
+        var changed = try JSONDecoder().decode(ScoringOptions.self, from: Data(original.scoringOptionsJSON.utf8))
+        if let boxed { changed.boxed = boxed }
+        if let boxFormat { changed.boxFormat = boxFormat }
+        options = changed
+      }
+      let rescored = try Rescorer(store: runStore).rescore(run: run, suites: chosen, options: options)
+      let reports = RunReports(store: runStore)
+      if output.json {
+        Console.print(try reports.detailJSON(run: rescored.id, suite: nil) + "\n")
+      } else {
+        Console.print(try reports.suiteTable(run: rescored.id))
+        Console.print(
+          "\nRe-scored run \(run) into run \(rescored.id) (\(rescored.scoringProfile)).\n"
+            + "Compare them with: ocular diff \(run) \(rescored.id)\n")
+      }
+    }
+  }
+}
