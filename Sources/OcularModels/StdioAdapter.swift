@@ -159,7 +159,8 @@ public actor StdioAdapter: ModelAdapter {
         }
         self.restarts += 1
         let delay = self.options.restartBackoff * (1 << (self.restarts - 1))
-        self.log.write("ocular: restarting the adapter (\(self.restarts)/\(self.options.maximumRestarts)) in \(delay)\n")
+        self.log.write(
+          "ocular: restarting the adapter (\(self.restarts)/\(self.options.maximumRestarts)) in \(delay)\n")
         try await Task.sleep(for: delay)
       }
       try await self.startSession()
@@ -410,7 +411,8 @@ public actor StdioAdapter: ModelAdapter {
         return .failure(id: recoverID(bytes.prefix(512)), reason: "response line is not valid UTF-8")
       }
       guard case .object(let object)? = PythonJSON.parse(String(decoding: bytes, as: UTF8.self)) else {
-        return .failure(id: recoverID(bytes.prefix(512)), reason: "response line is not a JSON object: \(preview(bytes))")
+        return .failure(
+          id: recoverID(bytes.prefix(512)), reason: "response line is not a JSON object: \(preview(bytes))")
       }
       let id: String
       switch object["id"] {
@@ -564,4 +566,3 @@ final class LockedValue<Value: Sendable>: @unchecked Sendable {
     set { lock.withLock { stored = newValue } }
   }
 }
-

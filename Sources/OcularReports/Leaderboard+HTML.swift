@@ -30,10 +30,12 @@ extension Leaderboard {
 
   /// A fragment id made of letters, digits, `-` and `_` only.
   static func anchor(_ benchmark: String) -> String {
-    "worst-" + String(benchmark.unicodeScalars.map { scalar in
-      CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || scalar == "-" || scalar == "_"
-        ? Character(scalar) : "_"
-    })
+    "worst-"
+      + String(
+        benchmark.unicodeScalars.map { scalar in
+          CharacterSet.alphanumerics.contains(scalar) && scalar.isASCII || scalar == "-" || scalar == "_"
+            ? Character(scalar) : "_"
+        })
   }
 
   /// The colours of the runs' bars, in order.
@@ -49,7 +51,8 @@ extension Leaderboard {
   /// samples. Every string that comes from a model or a data file is escaped; the file loads nothing.
   public func html(title: String = "Ocular leaderboard") -> String {
     var body = "<h1>\(Self.htmlEscaped(title))</h1>\n"
-    body += "<p>Scores in percent; benchmarks grouped as in the OpenVLThinkerV2 paper. Whiskers: 95% bootstrap "
+    body +=
+      "<p>Scores in percent; benchmarks grouped as in the OpenVLThinkerV2 paper. Whiskers: 95% bootstrap "
       + "intervals. Each benchmark name links to its lowest-scoring samples.</p>\n"
     body += legend()
     body += "<h2>Scores per benchmark</h2>\n" + scoreChart()
@@ -58,7 +61,8 @@ extension Leaderboard {
     }
     body += "<h2>Table</h2>\n" + htmlTable(gains: false)
     if let baselineRow, rows.count > 1 {
-      body += "<h3>Relative improvement over run \(baselineRow.run.id) (\(Self.htmlEscaped(baselineRow.run.modelName))),"
+      body +=
+        "<h3>Relative improvement over run \(baselineRow.run.id) (\(Self.htmlEscaped(baselineRow.run.modelName))),"
         + " (run − baseline) / baseline</h3>\n" + htmlTable(gains: true)
     }
     let notes = self.notes()
@@ -99,7 +103,8 @@ extension Leaderboard {
     var html = "<p class=\"legend\">"
     for (index, row) in rows.enumerated() {
       let colour = Self.palette[index % Self.palette.count]
-      html += "<span><i style=\"background:\(colour)\"></i>run \(row.run.id): "
+      html +=
+        "<span><i style=\"background:\(colour)\"></i>run \(row.run.id): "
         + "\(Self.htmlEscaped(row.run.modelName))\(row.run.id == baseline ? " (baseline)" : "")</span>"
     }
     return html + "</p>\n"
@@ -119,15 +124,19 @@ extension Leaderboard {
     return result
   }
 
-  private func groupLabels(_ positions: [(column: Column, x: Double)], slot: Double, y: Double, top: Double, bottom: Double) -> String {
+  private func groupLabels(
+    _ positions: [(column: Column, x: Double)], slot: Double, y: Double, top: Double, bottom: Double
+  ) -> String {
     var svg = ""
     for group in groups {
       let xs = positions.filter { position in group.columns.contains(position.column) }.map(\.x)
       guard let first = xs.first, let last = xs.last else { continue }
       let center = (first + last + slot) / 2
-      svg += "<text x=\"\(Self.coordinate(center))\" y=\"\(Self.coordinate(y))\" text-anchor=\"middle\" "
+      svg +=
+        "<text x=\"\(Self.coordinate(center))\" y=\"\(Self.coordinate(y))\" text-anchor=\"middle\" "
         + "font-weight=\"bold\">\(Self.htmlEscaped(group.title))</text>\n"
-      svg += "<line x1=\"\(Self.coordinate(last + slot + 7))\" y1=\"\(Self.coordinate(top))\" "
+      svg +=
+        "<line x1=\"\(Self.coordinate(last + slot + 7))\" y1=\"\(Self.coordinate(top))\" "
         + "x2=\"\(Self.coordinate(last + slot + 7))\" y2=\"\(Self.coordinate(bottom))\" stroke=\"#ddd\"/>\n"
     }
     return svg
@@ -150,12 +159,15 @@ extension Leaderboard {
     let width = (positions.last?.x ?? left) + slot + 24
     let total = top + height + 110
     func y(_ value: Double) -> Double { top + height * (1 - min(max(value, 0), 100) / 100) }
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.coordinate(width))\" "
+    var svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.coordinate(width))\" "
       + "height=\"\(Self.coordinate(total))\" role=\"img\" aria-label=\"Scores per benchmark\">\n"
     for tick in stride(from: 0.0, through: 100, by: 25) {
-      svg += "<line x1=\"\(Self.coordinate(left - 4))\" y1=\"\(Self.coordinate(y(tick)))\" x2=\"\(Self.coordinate(width - 16))\" "
+      svg +=
+        "<line x1=\"\(Self.coordinate(left - 4))\" y1=\"\(Self.coordinate(y(tick)))\" x2=\"\(Self.coordinate(width - 16))\" "
         + "y2=\"\(Self.coordinate(y(tick)))\" stroke=\"#e5e5e5\"/>\n"
-      svg += "<text x=\"\(Self.coordinate(left - 8))\" y=\"\(Self.coordinate(y(tick) + 4))\" text-anchor=\"end\">"
+      svg +=
+        "<text x=\"\(Self.coordinate(left - 8))\" y=\"\(Self.coordinate(y(tick) + 4))\" text-anchor=\"end\">"
         + "\(Int(tick))</text>\n"
     }
     for (column, x) in positions {
@@ -163,7 +175,8 @@ extension Leaderboard {
         let barX = x + 5 + Double(index) * bar
         let colour = Self.palette[index % Self.palette.count]
         guard let cell = row.cells[column.benchmark], let score = cell.score else {
-          svg += "<text x=\"\(Self.coordinate(barX + bar / 2))\" y=\"\(Self.coordinate(y(0) - 3))\" "
+          svg +=
+            "<text x=\"\(Self.coordinate(barX + bar / 2))\" y=\"\(Self.coordinate(y(0) - 3))\" "
             + "text-anchor=\"middle\" fill=\"#999\">–</text>\n"
           continue
         }
@@ -171,18 +184,21 @@ extension Leaderboard {
         if let estimate = cell.statistics?.estimate, let lower = estimate.lower, let upper = estimate.upper {
           tip += " (95% CI \(formatScore(lower))–\(formatScore(upper)), n = \(estimate.count))"
         }
-        svg += "<rect x=\"\(Self.coordinate(barX))\" y=\"\(Self.coordinate(y(score)))\" width=\"\(Self.coordinate(bar - 1))\" "
+        svg +=
+          "<rect x=\"\(Self.coordinate(barX))\" y=\"\(Self.coordinate(y(score)))\" width=\"\(Self.coordinate(bar - 1))\" "
           + "height=\"\(Self.coordinate(y(0) - y(score)))\" fill=\"\(colour)\"><title>\(Self.htmlEscaped(tip))</title></rect>\n"
         if let estimate = cell.statistics?.estimate, let lower = estimate.lower, let upper = estimate.upper {
           let center = barX + (bar - 1) / 2
-          svg += "<path d=\"M\(Self.coordinate(center)) \(Self.coordinate(y(lower)))V\(Self.coordinate(y(upper)))"
+          svg +=
+            "<path d=\"M\(Self.coordinate(center)) \(Self.coordinate(y(lower)))V\(Self.coordinate(y(upper)))"
             + "M\(Self.coordinate(center - 2)) \(Self.coordinate(y(lower)))h4M\(Self.coordinate(center - 2)) "
             + "\(Self.coordinate(y(upper)))h4\" stroke=\"#333\" stroke-width=\"1\" fill=\"none\"/>\n"
         }
       }
       svg += benchmarkLabel(column, x: x + slot / 2 + 4, y: y(0) + 14)
     }
-    svg += "<line x1=\"\(Self.coordinate(left - 4))\" y1=\"\(Self.coordinate(y(0)))\" x2=\"\(Self.coordinate(width - 16))\" "
+    svg +=
+      "<line x1=\"\(Self.coordinate(left - 4))\" y1=\"\(Self.coordinate(y(0)))\" x2=\"\(Self.coordinate(width - 16))\" "
       + "y2=\"\(Self.coordinate(y(0)))\" stroke=\"#555\"/>\n"
     svg += groupLabels(positions, slot: slot, y: total - 8, top: top, bottom: y(0))
     return svg + "</svg>\n"
@@ -201,16 +217,21 @@ extension Leaderboard {
     let total = top + height + 110
     var largest = 5.0
     for (_, row) in others {
-      for column in columns { if let gain = gain(row, benchmark: column.benchmark) { largest = max(largest, abs(gain)) } }
+      for column in columns {
+        if let gain = gain(row, benchmark: column.benchmark) { largest = max(largest, abs(gain)) }
+      }
     }
     let limit = (largest / 5).rounded(.up) * 5
     func y(_ value: Double) -> Double { top + height * (1 - (min(max(value, -limit), limit) + limit) / (2 * limit)) }
-    var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.coordinate(width))\" "
+    var svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.coordinate(width))\" "
       + "height=\"\(Self.coordinate(total))\" role=\"img\" aria-label=\"Relative improvement per benchmark\">\n"
     for tick in [-limit, -limit / 2, 0, limit / 2, limit] {
-      svg += "<line x1=\"\(Self.coordinate(left - 4))\" y1=\"\(Self.coordinate(y(tick)))\" x2=\"\(Self.coordinate(width - 16))\" "
+      svg +=
+        "<line x1=\"\(Self.coordinate(left - 4))\" y1=\"\(Self.coordinate(y(tick)))\" x2=\"\(Self.coordinate(width - 16))\" "
         + "y2=\"\(Self.coordinate(y(tick)))\" stroke=\"\(tick == 0 ? "#555" : "#e5e5e5")\"/>\n"
-      svg += "<text x=\"\(Self.coordinate(left - 8))\" y=\"\(Self.coordinate(y(tick) + 4))\" text-anchor=\"end\">"
+      svg +=
+        "<text x=\"\(Self.coordinate(left - 8))\" y=\"\(Self.coordinate(y(tick) + 4))\" text-anchor=\"end\">"
         + "\(Self.percentGain(tick))</text>\n"
     }
     for (column, x) in positions {
@@ -218,12 +239,14 @@ extension Leaderboard {
         let barX = x + 5 + Double(slotIndex) * bar
         let colour = Self.palette[index % Self.palette.count]
         guard let gain = gain(row, benchmark: column.benchmark) else {
-          svg += "<text x=\"\(Self.coordinate(barX + bar / 2))\" y=\"\(Self.coordinate(y(0) - 3))\" "
+          svg +=
+            "<text x=\"\(Self.coordinate(barX + bar / 2))\" y=\"\(Self.coordinate(y(0) - 3))\" "
             + "text-anchor=\"middle\" fill=\"#999\">–</text>\n"
           continue
         }
         let tip = "run \(row.run.id) (\(row.run.modelName)), \(column.title): \(Self.percentGain(gain))"
-        svg += "<rect x=\"\(Self.coordinate(barX))\" y=\"\(Self.coordinate(min(y(gain), y(0))))\" "
+        svg +=
+          "<rect x=\"\(Self.coordinate(barX))\" y=\"\(Self.coordinate(min(y(gain), y(0))))\" "
           + "width=\"\(Self.coordinate(bar - 1))\" height=\"\(Self.coordinate(abs(y(0) - y(gain))))\" fill=\"\(colour)\">"
           + "<title>\(Self.htmlEscaped(tip))</title></rect>\n"
       }
@@ -234,7 +257,8 @@ extension Leaderboard {
   }
 
   private func htmlTable(gains: Bool) -> String {
-    var html = "<div class=\"scroll\"><table>\n<tr><th rowspan=\"2\">Model</th><th rowspan=\"2\">Run</th><th rowspan=\"2\">Date</th>"
+    var html =
+      "<div class=\"scroll\"><table>\n<tr><th rowspan=\"2\">Model</th><th rowspan=\"2\">Run</th><th rowspan=\"2\">Date</th>"
       + "<th rowspan=\"2\">Profile</th>"
     for group in groups {
       html += "<th class=\"group\" colspan=\"\(group.columns.count + 1)\">\(Self.htmlEscaped(group.title))</th>"
@@ -248,12 +272,14 @@ extension Leaderboard {
     }
     html += "</tr>\n"
     for row in rows where !gains || row.run.id != baseline {
-      html += "<tr><td>\(Self.htmlEscaped(row.run.modelName))\(row.run.id == baseline ? " (baseline)" : "")</td>"
+      html +=
+        "<tr><td>\(Self.htmlEscaped(row.run.modelName))\(row.run.id == baseline ? " (baseline)" : "")</td>"
         + "<td class=\"num\">\(row.run.id)</td><td>\(Self.htmlEscaped(Self.date(row.run.createdAt)))</td>"
         + "<td>\(Self.htmlEscaped(Self.profile(row.run)))</td>"
       for group in groups {
         for column in group.columns {
-          let text = gains
+          let text =
+            gains
             ? Self.percentGain(gain(row, benchmark: column.benchmark)) : Self.marked(row.cells[column.benchmark])
           var tip = ""
           if !gains, let estimate = row.cells[column.benchmark]?.statistics?.estimate {
@@ -263,7 +289,8 @@ extension Leaderboard {
               tip += ", 95% CI \(formatScore(lower))–\(formatScore(upper))"
             }
           }
-          html += "<td class=\"num\"\(tip.isEmpty ? "" : " title=\"\(Self.htmlEscaped(tip))\"")>"
+          html +=
+            "<td class=\"num\"\(tip.isEmpty ? "" : " title=\"\(Self.htmlEscaped(tip))\"")>"
             + "\(Self.htmlEscaped(text))</td>"
         }
         let average = gains ? Self.percentGain(gain(row, group: group.id)) : Self.score(row.groupAverages[group.id])
@@ -283,19 +310,22 @@ extension Leaderboard {
       for row in rows {
         guard let cell = row.cells[column.benchmark] else { continue }
         any = true
-        html += "<h4>run \(row.run.id) (\(Self.htmlEscaped(row.run.modelName))), suite "
+        html +=
+          "<h4>run \(row.run.id) (\(Self.htmlEscaped(row.run.modelName))), suite "
           + "\(Self.htmlEscaped(cell.suite)): \(Self.htmlEscaped(Self.marked(cell)))</h4>\n"
         let below = cell.worst.filter { $0.status != .ok || $0.score < 1 }
         guard !below.isEmpty else {
           html += cell.worst.isEmpty ? "<p>No stored samples.</p>\n" : "<p>Every sample scored full marks.</p>\n"
           continue
         }
-        html += "<table>\n<tr><th>sample</th><th>repeat</th><th>status</th><th>score</th><th>parsed</th>"
+        html +=
+          "<table>\n<tr><th>sample</th><th>repeat</th><th>status</th><th>score</th><th>parsed</th>"
           + "<th>extracted answer</th></tr>\n"
         for sample in below {
           let answer = sample.status == .error ? "error: " + (sample.errorReason ?? "") : sample.extracted ?? ""
           let clipped = answer.count > 400 ? String(answer.prefix(399)) + "…" : answer
-          html += "<tr><td>\(Self.htmlEscaped(sample.key.sampleID))</td><td class=\"num\">\(sample.key.repeatIndex)</td>"
+          html +=
+            "<tr><td>\(Self.htmlEscaped(sample.key.sampleID))</td><td class=\"num\">\(sample.key.repeatIndex)</td>"
             + "<td>\(Self.htmlEscaped(sample.status.rawValue))</td><td class=\"num\">\(formatScore(sample.score * 100))</td>"
             + "<td><pre>\(Self.htmlEscaped(sample.parsed ?? ""))</pre></td><td><pre>\(Self.htmlEscaped(clipped))</pre></td></tr>\n"
         }

@@ -123,7 +123,8 @@ public struct Leaderboard: Sendable {
 
 extension Leaderboard {
   /// Builds a leaderboard from the store.
-  public static func build(store: RunStore, settings: LeaderboardSettings = LeaderboardSettings()) throws -> Leaderboard {
+  public static func build(store: RunStore, settings: LeaderboardSettings = LeaderboardSettings()) throws -> Leaderboard
+  {
     var ids = settings.runs.isEmpty ? Array(try store.runs().map(\.id).reversed()) : settings.runs
     if let baseline = settings.baseline {
       ids.removeAll { $0 == baseline }
@@ -327,8 +328,10 @@ extension Leaderboard {
         Self.date(row.run.createdAt), Self.markdownEscaped(Self.profile(row.run)),
       ]
     }
-    var lines = ["Scores in percent. Benchmarks by group as in the OpenVLThinkerV2 paper; **bold** columns average "
-      + "their group.", "", line(header), line(alignment)]
+    var lines = [
+      "Scores in percent. Benchmarks by group as in the OpenVLThinkerV2 paper; **bold** columns average "
+        + "their group.", "", line(header), line(alignment),
+    ]
     for row in rows {
       var cells = identity(row)
       for group in groups {
@@ -458,7 +461,8 @@ extension Leaderboard {
         "date": .string(Self.date(row.run.createdAt)), "status": .string(row.run.status.rawValue),
         "prompt_profile": .string(row.run.promptProfile), "scoring_profile": .string(row.run.scoringProfile),
         "scores": .object(scores),
-        "group_averages": .object(Dictionary(uniqueKeysWithValues: groups.map { ($0.id, number(row.groupAverages[$0.id])) })),
+        "group_averages": .object(
+          Dictionary(uniqueKeysWithValues: groups.map { ($0.id, number(row.groupAverages[$0.id])) })),
         "missing": .object(row.missing.mapValues { .array($0.map { .string($0.benchmark) }) }),
         "overall": number(row.overall),
       ]

@@ -168,7 +168,8 @@ public struct RunComparer: Sendable {
           suite: suiteA.suite, runA: a, hashA: suiteA.contentHash, runB: b, hashB: suiteB.contentHash)
         guard settings.isForced else { throw error }
         overridden.append(
-          "\(suiteA.suite): suite content differs (\(suiteA.contentHash.prefix(12)) vs \(suiteB.contentHash.prefix(12)))")
+          "\(suiteA.suite): suite content differs (\(suiteA.contentHash.prefix(12)) vs \(suiteB.contentHash.prefix(12)))"
+        )
       }
     }
     var rows: [DiffRow] = []
@@ -302,16 +303,20 @@ extension RunDiff {
   /// flipped samples with both extracted answers.
   public func text(showingSamples: Bool) -> String {
     var text = "A = \(Self.describe(runA))\nB = \(Self.describe(runB))\n"
-    text += "Samples paired on (suite, sample id, repeat). Δ = B − A in points. 95% CI of Δ: paired bootstrap "
+    text +=
+      "Samples paired on (suite, sample id, repeat). Δ = B − A in points. 95% CI of Δ: paired bootstrap "
       + "resampling clusters of samples that share images (\(settings.replicates) resamples, seed \(settings.seed)). "
       + "p: McNemar's exact test for 0/1 scores, otherwise the paired bootstrap (column `test`). n counts the units "
       + "of the headline (MMMU: its validation split; MMBench: circular groups); improved/regressed/unchanged count "
       + "samples.\n"
     for note in overridden { text += "--force: \(note)\n" }
     let headers = ["n", "A", "B", "Δ", "95% CI of Δ", "p", "test", "improved", "regressed", "unchanged"]
-    let alignments: [TextTable.Alignment] = [.right, .right, .right, .right, .left, .right, .left, .right, .right, .right]
+    let alignments: [TextTable.Alignment] = [
+      .right, .right, .right, .right, .left, .right, .left, .right, .right, .right,
+    ]
     var table = TextTable(header: ["benchmark"] + headers, alignments: [.left] + alignments)
-    var cellTable = TextTable(header: ["suite", settings.dimension] + headers, alignments: [.left, .left] + alignments)
+    var cellTable = TextTable(
+      header: ["suite", settings.dimension] + headers, alignments: [.left, .left] + alignments)
     func cells(_ row: DiffRow) -> [String] {
       let c = row.comparison
       let count = row.unit == "sample" ? String(c.count) : "\(c.count) groups"
@@ -384,7 +389,8 @@ extension RunDiff {
     }
     var object: [String: JSONValue] = [
       "run_a": .object(RunReports.runObject(runA)), "run_b": .object(RunReports.runObject(runB)),
-      "bootstrap": .object(["replicates": .number(Double(settings.replicates)), "seed": .number(Double(settings.seed))]),
+      "bootstrap": .object(["replicates": .number(Double(settings.replicates)), "seed": .number(Double(settings.seed))]
+      ),
       "dimension": .string(settings.dimension), "rows": .array(rowValues),
       "unpaired": .array(
         unpaired.map {

@@ -12,8 +12,9 @@ public enum HarnessInfo {
     var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     for _ in 0..<4 { folder.deleteLastPathComponent() }
     let git = folder.appendingPathComponent(".git")
-    guard let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
-      .trimmingCharacters(in: .whitespacesAndNewlines)
+    guard
+      let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8)
+        .trimmingCharacters(in: .whitespacesAndNewlines)
     else { return nil }
     guard head.hasPrefix("ref: ") else { return head }
     let reference = String(head.dropFirst(5))

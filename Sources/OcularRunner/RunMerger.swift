@@ -107,7 +107,8 @@ public struct RunMerger: Sendable {
       if let shard = source.run.lineage.shard {
         key = "shards|\(source.run.modelSpec)|\(source.run.suiteNames.joined(separator: ","))|\(shard.count)"
         if let other = groups[key]?.first(where: { $0.run.lineage.shard == shard }) {
-          throw MergeError.duplicate(what: "shard \(shard) of \(source.run.modelSpec)", first: other.name, second: source.name)
+          throw MergeError.duplicate(
+            what: "shard \(shard) of \(source.run.modelSpec)", first: other.name, second: source.name)
         }
       } else {
         key = "run|" + source.origin.identity

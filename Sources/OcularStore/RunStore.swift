@@ -328,7 +328,9 @@ extension RunStore {
     try write { db in
       try db.execute(sql: "DELETE FROM metrics WHERE run_id = ? AND suite = ?", arguments: [id, suite])
       let insert = try db.cachedStatement(
-        sql: "INSERT OR REPLACE INTO metrics (run_id, suite, dimension, key, metric, value, count) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        sql:
+          "INSERT OR REPLACE INTO metrics (run_id, suite, dimension, key, metric, value, count) VALUES (?, ?, ?, ?, ?, ?, ?)"
+      )
       for value in summary.values {
         try insert.execute(arguments: [id, suite, value.dimension, value.key, value.metric, value.value, value.count])
       }
@@ -463,7 +465,8 @@ extension RunStore {
       notes: notes.isEmpty ? [] : notes.components(separatedBy: "\n"), breakdownJSON: row["breakdown_json"],
       requestJSON: row["request_json"], response: text(row["response"]), thinking: text(row["thinking"]),
       extracted: text(row["extracted"]), hasAnswerTag: row["has_answer_tag"], isAnswerInThink: row["answer_in_think"],
-      errorReason: row["error"], judgeOutput: text(row["judge_output"]), latencyMilliseconds: row["latency_ms"], promptTokens: row["prompt_tokens"],
+      errorReason: row["error"], judgeOutput: text(row["judge_output"]), latencyMilliseconds: row["latency_ms"],
+      promptTokens: row["prompt_tokens"],
       completionTokens: row["completion_tokens"])
   }
 }

@@ -27,7 +27,10 @@ struct EvalBenchmark: ParsableCommand {
     guard FileManager.default.isExecutableFile(atPath: ocular) else {
       throw ValidationError("no ocular binary beside ocular-perf at \(ocular); build the package first")
     }
-    let spec = model == "fake" ? "stdio:exec \(executableFolder)/ocular-perf fake-adapter --latency-ms 0 --max-concurrency \(concurrency)" : model
+    let spec =
+      model == "fake"
+      ? "stdio:exec \(executableFolder)/ocular-perf fake-adapter --latency-ms 0 --max-concurrency \(concurrency)"
+      : model
     report("eval model=\(model) concurrency=\(concurrency) runs=\(runs)")
     for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
       let root = try SyntheticSuite.make(samples: size, under: workDir)
@@ -38,7 +41,11 @@ struct EvalBenchmark: ParsableCommand {
         let db = "\(workDir)/perf-\(size)-\(run).sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let measured = try ChildProcess.run(
-          ocular, ["eval", "--model", spec, "--suite", "perf", "--suites-dir", root, "--db", db, "--concurrency", String(concurrency)])
+          ocular,
+          [
+            "eval", "--model", spec, "--suite", "perf", "--suites-dir", root, "--db", db, "--concurrency",
+            String(concurrency),
+          ])
         guard measured.status == 0 else { throw ValidationError("ocular eval failed with status \(measured.status)") }
         rates.append(Double(size) / measured.seconds)
         wall.append(measured.seconds)
@@ -47,7 +54,8 @@ struct EvalBenchmark: ParsableCommand {
       }
       report(
         String(
-          format: "  N=%d  samples_per_s=%.0f  wall_s=%.2f  peak_rss_mb=%.1f  (runs: %@)", size, median(rates), median(wall),
+          format: "  N=%d  samples_per_s=%.0f  wall_s=%.2f  peak_rss_mb=%.1f  (runs: %@)", size, median(rates),
+          median(wall),
           median(memory), rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
     }
   }
@@ -83,7 +91,8 @@ enum SyntheticSuite {
     let image = Data(png)
     for index in 0..<samples {
       try image.write(to: URL(fileURLWithPath: "\(folder)/images/\(index).png"))
-      batch += "{\"index\": \(index), \"question\": \"What is the total on invoice \(index)?\", \"answer\": \"['\(index * 7 % 1000) dollars', '\(index * 7 % 1000)']\", \"image_path\": \"\(index).png\"}\n"
+      batch +=
+        "{\"index\": \(index), \"question\": \"What is the total on invoice \(index)?\", \"answer\": \"['\(index * 7 % 1000) dollars', '\(index * 7 % 1000)']\", \"image_path\": \"\(index).png\"}\n"
       if batch.utf8.count > 1 << 20 {
         handle.write(Data(batch.utf8))
         batch = ""

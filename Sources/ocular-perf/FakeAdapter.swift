@@ -18,7 +18,9 @@ struct FakeAdapter: ParsableCommand {
     let timers = DispatchQueue(label: "timers", attributes: .concurrent)
     let stdout = FileHandle.standardOutput
     stdout.write(
-      Data("{\"protocol\":\"ocular/1\",\"model\":\"fake\",\"box_format\":\"norm1000\",\"max_concurrency\":\(maxConcurrency)}\n".utf8))
+      Data(
+        "{\"protocol\":\"ocular/1\",\"model\":\"fake\",\"box_format\":\"norm1000\",\"max_concurrency\":\(maxConcurrency)}\n"
+          .utf8))
     let group = DispatchGroup()
     var buffer = [UInt8]()
     let input = FileHandle.standardInput

@@ -24,11 +24,14 @@ struct StdioBenchmark: AsyncParsableCommand {
     var rates: [Double] = []
     var cpu: [Double] = []
     for _ in 0..<runs {
-      let command = "exec \(executableFolder)/ocular-perf fake-adapter --latency-ms \(latencyMs) --max-concurrency \(concurrency)"
+      let command =
+        "exec \(executableFolder)/ocular-perf fake-adapter --latency-ms \(latencyMs) --max-concurrency \(concurrency)"
       let adapter = try await StdioAdapter.launch(command: command)
       let request = Request(
         suite: "perf", sampleID: "1",
-        messages: [ChatMessage(role: .user, content: [.image(path: "/tmp/x.png"), .text("What is shown? Answer briefly.")])],
+        messages: [
+          ChatMessage(role: .user, content: [.image(path: "/tmp/x.png"), .text("What is shown? Answer briefly.")])
+        ],
         parameters: GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 0),
         reference: ReferenceAnswers(oracle: "", baseline: ""))
       let cpuBefore = processCPUSeconds()
@@ -55,9 +58,15 @@ struct StdioBenchmark: AsyncParsableCommand {
     let ideal = latencyMs == 0 ? Double.infinity : Double(concurrency) * 1000 / Double(latencyMs)
     let rate = median(rates)
     report("stdio requests=\(requests) latency_ms=\(latencyMs) concurrency=\(concurrency) runs=\(runs)")
-    report(String(format: "  throughput_rps=%.0f (runs: %@)", rate, rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+    report(
+      String(
+        format: "  throughput_rps=%.0f (runs: %@)", rate,
+        rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
     if ideal.isFinite { report(String(format: "  ideal_rps=%.0f efficiency=%.1f%%", ideal, rate / ideal * 100)) }
-    report(String(format: "  harness_cpu_us_per_request=%.1f (runs: %@)", median(cpu), cpu.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+    report(
+      String(
+        format: "  harness_cpu_us_per_request=%.1f (runs: %@)", median(cpu),
+        cpu.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
   }
 }
 

@@ -12,6 +12,9 @@ struct Ocular: AsyncParsableCommand {
       (default results/ocular.sqlite).
       """,
     version: HarnessInfo.version,
-    subcommands: [Suites.self, Eval.self, Runs.self, Show.self, Export.self, Import.self, Diff.self, LeaderboardCommand.self, Rescore.self, Merge.self]
+    subcommands: [
+      Suites.self, Eval.self, Runs.self, Show.self, Export.self, Import.self, Diff.self, LeaderboardCommand.self,
+      Rescore.self, Merge.self,
+    ]
   )
 }

@@ -80,8 +80,14 @@ func writeTemporary(_ text: String) throws -> String {
     ("{\"suite\": \"s\", \"response\": \"x\"}", 1, "missing field \"id\" (string or integer)"),
     ("{\"suite\": \"s\", \"id\": \"1\"}", 1, "missing string field \"response\""),
     ("{\"suite\": \"s\", \"id\": \"1\", \"response\": 3}", 1, "missing string field \"response\""),
-    ("{\"suite\": \"s\", \"id\": \"1\", \"response\": \"x\", \"repeat\": -1}", 1, "field \"repeat\" must be a non-negative integer"),
-    ("{\"suite\": \"s\", \"id\": \"1\", \"response\": \"x\"}\n{\"suite\": \"s\", \"id\": 1, \"response\": \"y\"}", 2, "duplicate prediction for s/1"),
+    (
+      "{\"suite\": \"s\", \"id\": \"1\", \"response\": \"x\", \"repeat\": -1}", 1,
+      "field \"repeat\" must be a non-negative integer"
+    ),
+    (
+      "{\"suite\": \"s\", \"id\": \"1\", \"response\": \"x\"}\n{\"suite\": \"s\", \"id\": 1, \"response\": \"y\"}", 2,
+      "duplicate prediction for s/1"
+    ),
   ])
   func malformedLinesNameFileAndLine(_ text: String, _ line: Int, _ message: String) throws {
     let path = try writeTemporary(text)

@@ -13,7 +13,9 @@ func textRequest(_ text: String) -> Request {
     reference: ReferenceAnswers(oracle: "", baseline: ""))
 }
 
-func launchFake(_ arguments: String, timeout: Duration = .seconds(10), configure: (inout StdioAdapter.Options) -> Void = { _ in })
+func launchFake(
+  _ arguments: String, timeout: Duration = .seconds(10), configure: (inout StdioAdapter.Options) -> Void = { _ in }
+)
   async throws -> StdioAdapter
 {
   var options = StdioAdapter.Options()
@@ -45,7 +47,9 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
 @Suite(.serialized) struct StdioAdapterTests {
   @Test func helloDescribesTheModel() async throws {
     let adapter = try await launchFake("--mode normal --max-concurrency 5 --box-format pixel")
-    #expect(adapter.description == AdapterDescription(model: "fake-normal", kind: "stdio", boxFormat: .pixel, maxConcurrency: 5))
+    #expect(
+      adapter.description
+        == AdapterDescription(model: "fake-normal", kind: "stdio", boxFormat: .pixel, maxConcurrency: 5))
     let response = try await adapter.generate(textRequest("hello"))
     #expect(response.text == "echo:hello")
     #expect(response.usage == TokenUsage(promptTokens: 7, completionTokens: 2))
@@ -111,10 +115,11 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
         errors.append("\(error)")
       }
     }
-    #expect(errors == [
-      "adapter exited (exited(3))", "adapter exited (exited(3))", "adapter exited (exited(3))",
-      "adapter gave up after 2 restarts",
-    ])
+    #expect(
+      errors == [
+        "adapter exited (exited(3))", "adapter exited (exited(3))", "adapter exited (exited(3))",
+        "adapter gave up after 2 restarts",
+      ])
     await adapter.close()
   }
 

@@ -21,7 +21,8 @@ private func headlines(_ benchmark: String, _ samples: [Synthetic]) -> (aggregat
   for sample in samples {
     aggregator.add(
       ScoredSample(
-        sampleID: sample.id, score: SampleScore(value: sample.score, status: sample.status), breakdown: sample.breakdown,
+        sampleID: sample.id, score: SampleScore(value: sample.score, status: sample.status),
+        breakdown: sample.breakdown,
         repeatIndex: sample.repeatIndex))
     builder.add(
       sampleID: sample.id, repeatIndex: sample.repeatIndex, status: sample.status, score: sample.score,
@@ -80,9 +81,15 @@ private func headlines(_ benchmark: String, _ samples: [Synthetic]) -> (aggregat
 
   @Test func groundingHeadlineIsTheMeanOfSplitMeans() {
     var samples: [Synthetic] = []
-    for index in 0..<5 { samples.append(Synthetic(id: "v\(index)", score: index < 2 ? 1 : 0, breakdown: [BreakdownKey("split", "val")])) }
-    for index in 0..<2 { samples.append(Synthetic(id: "a\(index)", score: 1, breakdown: [BreakdownKey("split", "testA")])) }
-    for index in 0..<4 { samples.append(Synthetic(id: "b\(index)", score: index == 0 ? 1 : 0, breakdown: [BreakdownKey("split", "testB")])) }
+    for index in 0..<5 {
+      samples.append(Synthetic(id: "v\(index)", score: index < 2 ? 1 : 0, breakdown: [BreakdownKey("split", "val")]))
+    }
+    for index in 0..<2 {
+      samples.append(Synthetic(id: "a\(index)", score: 1, breakdown: [BreakdownKey("split", "testA")]))
+    }
+    for index in 0..<4 {
+      samples.append(Synthetic(id: "b\(index)", score: index == 0 ? 1 : 0, breakdown: [BreakdownKey("split", "testB")]))
+    }
     let result = headlines("refcoco", samples)
     #expect(abs(result.aggregator - (0.4 + 1 + 0.25) / 3 * 100) < 1e-9)
     #expect(abs(result.units - result.aggregator) < 1e-9)

@@ -47,7 +47,9 @@ func hostileSample(_ index: Int) -> SyntheticSample {
 /// A store with a baseline on all 18 suites and a tuned run lacking RefSpatial; MMStar has samples in both.
 func leaderboardStore() throws -> (SyntheticRuns, Int64, Int64) {
   let runs = try SyntheticRuns()
-  let baseScores: [Double] = [60.2, 84.5, 64.0, 74.3, 52.1, 41.0, 84.0, 83.3, 40.0, 72.0, 48.5, 58.0, 95.1, 87.0, 80.2, 89.9, 83.0, 85.5]
+  let baseScores: [Double] = [
+    60.2, 84.5, 64.0, 74.3, 52.1, 41.0, 84.0, 83.3, 40.0, 72.0, 48.5, 58.0, 95.1, 87.0, 80.2, 89.9, 83.0, 85.5,
+  ]
   let base = try runs.run(
     model: "Qwen3-VL-8B-Instruct", spec: "openai:http://127.0.0.1:8000/v1#Qwen3-VL-8B-Instruct",
     created: "2026-11-20T09:00:00Z",
@@ -130,7 +132,8 @@ func leaderboardStore() throws -> (SyntheticRuns, Int64, Int64) {
     let runs = try SyntheticRuns()
     let a = try runs.run(suites: [SyntheticSuite("docvqa", "docvqa", "documents", "none", "h", 50)])
     let b = try runs.run(
-      profile: "vlmevalkit-0.0.20; boxed=keep", suites: [SyntheticSuite("docvqa", "docvqa", "documents", "none", "h", 60)])
+      profile: "vlmevalkit-0.0.20; boxed=keep",
+      suites: [SyntheticSuite("docvqa", "docvqa", "documents", "none", "h", 60)])
     #expect(throws: ComparisonError.self) {
       try Leaderboard.build(store: runs.store, settings: LeaderboardSettings(runs: [a, b]))
     }

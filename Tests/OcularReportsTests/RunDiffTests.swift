@@ -73,7 +73,8 @@ struct SyntheticRuns {
         position: position)
       if let headline = suite.headline {
         try store.saveSummary(
-          SuiteSummary(headline: headline, headlineMetric: "accuracy", values: [], count: 10, unparsedCount: 0, errorCount: 0),
+          SuiteSummary(
+            headline: headline, headlineMetric: "accuracy", values: [], count: 10, unparsedCount: 0, errorCount: 0),
           run: run, suite: suite.name, addingSeconds: 1)
       }
     }
@@ -87,7 +88,8 @@ struct SyntheticRuns {
         SampleRecord(
           runID: run, key: SampleKey(suite: suite, sampleID: row.id, repeatIndex: 0), status: row.status,
           score: row.score, breakdownJSON: "[[\"category\",\"\(row.category)\"]]",
-          requestJSON: "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\"/img/\(suite)/\(row.id).png\"}]}]}",
+          requestJSON:
+            "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\",\"path\":\"/img/\(suite)/\(row.id).png\"}]}]}",
           response: row.answer.map { "<answer>\($0)</answer>" }, extracted: row.answer,
           errorReason: row.status == .error ? "no prediction" : nil)
       })
@@ -104,7 +106,8 @@ struct SyntheticRuns {
   static func sampleB(_ index: Int) -> SyntheticSample {
     let isRight = (2...8).contains(index)
     let answer: String? = index == 9 ? nil : isRight ? "A" : "C"
-    return SyntheticSample(String(index), isRight ? 1 : 0, index == 9 ? .error : .ok, answer, index < 6 ? "math" : "science")
+    return SyntheticSample(
+      String(index), isRight ? 1 : 0, index == 9 ? .error : .ok, answer, index < 6 ? "math" : "science")
   }
 
   /// Ten MMStar samples: A right on 0–4, B right on 2–8 (improved 5–8, regressed 0–1, unchanged 2–4 and 9).
@@ -115,7 +118,8 @@ struct SyntheticRuns {
     let a = try runs.run(
       model: "base", suites: [SyntheticSuite("mmstar", "mmstar", "general_vqa", "exact_matching", "h1", 50)])
     let b = try runs.run(
-      model: "tuned", profile: profileB, suites: [SyntheticSuite("mmstar", "mmstar", "general_vqa", "exact_matching", hashB, 70)])
+      model: "tuned", profile: profileB,
+      suites: [SyntheticSuite("mmstar", "mmstar", "general_vqa", "exact_matching", hashB, 70)])
     try runs.samples(run: a, suite: "mmstar", (0..<10).map(Self.sampleA))
     try runs.samples(run: b, suite: "mmstar", (0..<10).map(Self.sampleB))
     return (runs, a, b)
@@ -156,10 +160,12 @@ struct SyntheticRuns {
     let text = diff.text(showingSamples: true)
     #expect(text.contains("McNemar exact"))
     let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("mmstar ") })
-    #expect(Array(row.split(separator: " ").map(String.init).prefix(5)) == ["mmstar", "10", "50.00", "70.00", "+20.00"])
+    #expect(
+      Array(row.split(separator: " ").map(String.init).prefix(5)) == ["mmstar", "10", "50.00", "70.00", "+20.00"])
     #expect(text.contains("By category:"))
     #expect(text.contains("Flipped samples (6; scores in percent):"))
-    #expect(text.split(separator: "\n").contains { $0.hasPrefix("mmstar  0 ") && $0.contains("A") && $0.hasSuffix("C") })
+    #expect(
+      text.split(separator: "\n").contains { $0.hasPrefix("mmstar  0 ") && $0.contains("A") && $0.hasSuffix("C") })
     #expect(!diff.text(showingSamples: false).contains("Flipped samples ("))
     #expect(diff.text(showingSamples: false).contains("6 samples changed score; list them with --samples."))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(diff.json().utf8)) as? [String: Any])
@@ -209,8 +215,10 @@ struct SyntheticRuns {
     let runs = try SyntheticRuns()
     let a = try runs.run(suites: [SyntheticSuite("docvqa", "docvqa", "documents", "none", "h", 1)])
     let b = try runs.run(suites: [SyntheticSuite("docvqa", "docvqa", "documents", "none", "h", 1)])
-    try runs.samples(run: a, suite: "docvqa", (0..<8).map { SyntheticSample(String($0), Double($0) / 10, .ok, "x", "c") })
-    try runs.samples(run: b, suite: "docvqa", (1..<9).map { SyntheticSample(String($0), Double($0) / 8, .ok, "y", "c") })
+    try runs.samples(
+      run: a, suite: "docvqa", (0..<8).map { SyntheticSample(String($0), Double($0) / 10, .ok, "x", "c") })
+    try runs.samples(
+      run: b, suite: "docvqa", (1..<9).map { SyntheticSample(String($0), Double($0) / 8, .ok, "y", "c") })
     let diff = try RunComparer(store: runs.store).diff(a, b)
     #expect(diff.unpaired == [UnpairedCount(suite: "docvqa", onlyA: 1, onlyB: 1)])
     let headline = try #require(diff.rows.first)

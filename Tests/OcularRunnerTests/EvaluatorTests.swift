@@ -47,14 +47,17 @@ struct FlakyAdapter: ModelAdapter {
   @Test func baselineScoresItsKnownValues() async throws {
     let store = try RunStore()
     let outcome = try await Evaluator(store: store, adapter: PolicyAdapter(policy: .baseline))
-      .start(suites: try openSuites(["mmstar", "docvqa", "refcoco"]), modelSpec: "builtin:baseline", settings: EvaluationSettings())
+      .start(
+        suites: try openSuites(["mmstar", "docvqa", "refcoco"]), modelSpec: "builtin:baseline",
+        settings: EvaluationSettings())
     let headlines = Dictionary(
       uniqueKeysWithValues: try store.suites(run: outcome.run.id).map { ($0.suite, $0.headline ?? -1) })
     #expect(abs(headlines["mmstar"]! - 25.00) < 1e-9)
     #expect(abs(headlines["docvqa"]! - 12.50) < 1e-9)
     #expect(abs(headlines["refcoco"]! - 46.666666666666664) < 1e-9)
     let metrics = try store.metrics(run: outcome.run.id, suite: "refcoco")
-    let valAccuracy = try #require(metrics.first { $0.dimension == "split" && $0.key == "val" && $0.metric == "acc@0.5" })
+    let valAccuracy = try #require(
+      metrics.first { $0.dimension == "split" && $0.key == "val" && $0.metric == "acc@0.5" })
     #expect(abs(valAccuracy.value - 40) < 1e-9)
     #expect(valAccuracy.count == 5)
   }
@@ -100,7 +103,9 @@ struct FlakyAdapter: ModelAdapter {
     }
     // Cancel once some samples are stored (checking the suites first may take a while on a loaded machine).
     for _ in 0..<200 {
-      if let run = try store.runs().first, (try store.statusCounts(run: run.id, suite: "mmstar")[.ok] ?? 0) >= 2 { break }
+      if let run = try store.runs().first, (try store.statusCounts(run: run.id, suite: "mmstar")[.ok] ?? 0) >= 2 {
+        break
+      }
       try await Task.sleep(for: .milliseconds(20))
     }
     task.cancel()
@@ -148,9 +153,13 @@ struct FlakyAdapter: ModelAdapter {
     lines[4] = "{\"index\": 99, \"question\": \"q\", \"image_path\": \"docvqa_1.png\"}"
     try (lines.joined(separator: "\n") + "\n").write(toFile: samples, atomically: true, encoding: .utf8)
     let store = try RunStore()
-    await #expect(throws: CoreError.invalidInput(path: folder + "/docvqa/samples.jsonl", line: 5, message: "missing field \"answer\"")) {
+    await #expect(
+      throws: CoreError.invalidInput(
+        path: folder + "/docvqa/samples.jsonl", line: 5, message: "missing field \"answer\"")
+    ) {
       try await Evaluator(store: store, adapter: PolicyAdapter(policy: .oracle))
-        .start(suites: try openSuites(["docvqa"], root: folder), modelSpec: "builtin:oracle", settings: EvaluationSettings())
+        .start(
+          suites: try openSuites(["docvqa"], root: folder), modelSpec: "builtin:oracle", settings: EvaluationSettings())
     }
     #expect(try store.runs().isEmpty)
   }

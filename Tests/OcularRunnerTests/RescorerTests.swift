@@ -34,7 +34,11 @@ import Testing
       // Only sample "1" failed (an error is copied as it is); every other sample is right again.
       let errors = before[.error] ?? 0
       #expect(suite.errorCount == errors)
-      if errors == 0 { #expect(suite.headline == 100, "\(suite.suite)") } else { #expect((suite.headline ?? 100) < 100) }
+      if errors == 0 {
+        #expect(suite.headline == 100, "\(suite.suite)")
+      } else {
+        #expect((suite.headline ?? 100) < 100)
+      }
     }
     var responses: [String?] = []
     try store.forEachSample(run: rescored.id, suite: "docvqa") { responses.append($0.response) }

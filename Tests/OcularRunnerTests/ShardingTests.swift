@@ -75,7 +75,8 @@ final class TemporaryFolder {
   }
 
   @Test func lineageRoundTripsThroughParametersJSON() {
-    let origin = RunOrigin(database: "a.sqlite", run: 3, createdAt: "t", modelSpec: "m", shard: Shard(index: 1, count: 2))
+    let origin = RunOrigin(
+      database: "a.sqlite", run: 3, createdAt: "t", modelSpec: "m", shard: Shard(index: 1, count: 2))
     let lineage = RunLineage(shard: Shard(index: 2, count: 3), rescoredFrom: 7, mergedFrom: [origin])
     let json = lineage.applied(to: "{\"seed\":0,\"top_p\":0.001}")
     #expect(RunLineage(parametersJSON: json) == lineage)

@@ -52,7 +52,9 @@ let fakeAdapterScript = repositoryRoot + "/Tests/OcularModelsTests/Fixtures/fake
   @Test func aBadHelloStopsTheRunWithOneLine() throws {
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["docvqa"])
-    let result = try workspace.run(["eval", "--suites-dir", suites, "--model", "stdio:python3 \(fakeAdapterScript) --mode bad-hello"])
+    let result = try workspace.run([
+      "eval", "--suites-dir", suites, "--model", "stdio:python3 \(fakeAdapterScript) --mode bad-hello",
+    ])
     #expect(result.status == 2)
     #expect(result.standardError == "ocular: error: hello speaks protocol ocular/0, expected ocular/1\n")
   }

@@ -33,7 +33,9 @@ import Testing
     #expect(table.contains("| Model | Run | Date | Profile | MMMU | MMBench | MMStar | **General VQA** |"))
     #expect(table.contains("| builtin:oracle | 2 |"))
 
-    let html = try workspace.run(["leaderboard", "1", "2", "--baseline", "1", "--format", "html", "--out", "report.html"])
+    let html = try workspace.run([
+      "leaderboard", "1", "2", "--baseline", "1", "--format", "html", "--out", "report.html",
+    ])
     #expect(html.status == 0, "\(html.standardError)")
     let report = try String(contentsOfFile: workspace.file("report.html"), encoding: .utf8)
     #expect(report.contains("<svg"))
@@ -46,7 +48,8 @@ import Testing
     }
     // Every statistic estimates the stored headline.
     let board = try workspace.run(["leaderboard", "--format", "json", "--out", "-"])
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(board.standardOutput.utf8)) as? [String: Any])
+    let document = try #require(
+      try JSONSerialization.jsonObject(with: Data(board.standardOutput.utf8)) as? [String: Any])
     for row in try #require(document["rows"] as? [[String: Any]]) {
       for (benchmark, value) in try #require(row["scores"] as? [String: Any]) {
         guard let cell = value as? [String: Any] else { continue }
@@ -61,10 +64,12 @@ import Testing
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["mmstar"])
     #expect(try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites]).status == 0)
-    #expect(try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites, "--boxed", "keep"]).status == 0)
+    #expect(
+      try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites, "--boxed", "keep"]).status == 0)
     let refused = try workspace.run(["diff", "1", "2"])
     #expect(refused.status == 2)
-    #expect(refused.standardError.hasPrefix("ocular: error: runs 1 and 2 scored mmstar under different scoring profiles"))
+    #expect(
+      refused.standardError.hasPrefix("ocular: error: runs 1 and 2 scored mmstar under different scoring profiles"))
     #expect(refused.standardError.split(separator: "\n").count == 1)
     #expect(try workspace.run(["diff", "1", "2", "--force"]).status == 0)
     let leaderboard = try workspace.run(["leaderboard", "--format", "md"])
@@ -77,9 +82,9 @@ import Testing
     let suites = try workspace.copySuites(["docvqa", "mmstar"])
     let predictions = workspace.file("preds.jsonl")
     try """
-      {"suite": "docvqa", "id": "1", "response": "<answer>\\\\boxed{ITC Limited}</answer>"}
-      {"suite": "mmstar", "id": "0", "response": "<answer>A</answer>"}
-      """.write(toFile: predictions, atomically: true, encoding: .utf8)
+    {"suite": "docvqa", "id": "1", "response": "<answer>\\\\boxed{ITC Limited}</answer>"}
+    {"suite": "mmstar", "id": "0", "response": "<answer>A</answer>"}
+    """.write(toFile: predictions, atomically: true, encoding: .utf8)
     #expect(try workspace.run(["eval", "--model", "replay:preds.jsonl", "--suites-dir", suites]).status == 0)
     try FileManager.default.removeItem(atPath: predictions)  // the model is gone: rescoring must not need it
     let rescored = try workspace.run(["rescore", "1", "--suites-dir", suites, "--boxed", "keep"])

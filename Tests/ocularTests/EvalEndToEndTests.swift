@@ -6,13 +6,17 @@ import Testing
   @Test func oracleScoresHundredOnEveryBundledSuiteAndExportsScoreOne() throws {
     let workspace = try Workspace()
     let db = workspace.file("runs.sqlite")
-    let result = try workspace.run(["eval", "--model", "builtin:oracle", "--suite", "all", "--suites-dir", repositoryRoot + "/benchmarks", "--db", db])
+    let result = try workspace.run([
+      "eval", "--model", "builtin:oracle", "--suite", "all", "--suites-dir", repositoryRoot + "/benchmarks", "--db", db,
+    ])
     #expect(result.status == 0, "\(result.standardError)")
     #expect(result.standardOutput.contains("Stored as run 1 in \(db)."))
     #expect(result.standardOutput.contains("ocular show 1"))
     let listed = try workspace.run(["suites", "--suites-dir", repositoryRoot + "/benchmarks", "--json"])
-    let names = try #require(try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]])
-      .compactMap { $0["suite"] as? String }
+    let names = try #require(
+      try JSONSerialization.jsonObject(with: Data(listed.standardOutput.utf8)) as? [[String: Any]]
+    )
+    .compactMap { $0["suite"] as? String }
     #expect(names.count >= 3)
     for name in names {
       let row = tableRow(result.standardOutput, name)
@@ -81,7 +85,8 @@ import Testing
     #expect(result.status == 2)
     #expect(
       result.standardError.trimmingCharacters(in: .newlines)
-        == "ocular: error: \(suites)/docvqa/samples.jsonl:7: path \"images/../../secret.png\" contains \"..\"; paths must stay inside the suite folder")
+        == "ocular: error: \(suites)/docvqa/samples.jsonl:7: path \"images/../../secret.png\" contains \"..\"; paths must stay inside the suite folder"
+    )
     let runs = try workspace.run(["runs", "--json"])
     #expect(runs.standardOutput == "[]\n")
   }
@@ -89,11 +94,14 @@ import Testing
   @Test func listingCommandsAndErrors() throws {
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["mmstar", "refcoco"])
-    #expect(try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites, "--suite", "refcoco"]).status == 0)
+    #expect(
+      try workspace.run(["eval", "--model", "builtin:baseline", "--suites-dir", suites, "--suite", "refcoco"]).status
+        == 0)
 
     let runs = try workspace.run(["runs", "--json"])
     #expect(runs.status == 0)
-    let parsed = try #require(try JSONSerialization.jsonObject(with: Data(runs.standardOutput.utf8)) as? [[String: Any]])
+    let parsed = try #require(
+      try JSONSerialization.jsonObject(with: Data(runs.standardOutput.utf8)) as? [[String: Any]])
     #expect(parsed.count == 1)
     #expect(parsed[0]["model_spec"] as? String == "builtin:baseline")
     #expect(parsed[0]["status"] as? String == "completed")
@@ -108,13 +116,18 @@ import Testing
 
     let listed = try workspace.run(["suites", "--suites-dir", suites])
     #expect(listed.status == 0)
-    #expect(tableRow(listed.standardOutput, "refcoco").prefix(7) == ["refcoco", "refcoco", "grounding", "grounding_acc50", "13", "sample", "set"])
+    #expect(
+      tableRow(listed.standardOutput, "refcoco").prefix(7) == [
+        "refcoco", "refcoco", "grounding", "grounding_acc50", "13", "sample", "set",
+      ])
 
     let missing = try workspace.run(["show", "99"])
     #expect(missing.status == 2)
     #expect(missing.standardError == "ocular: error: no run 99 in the store (see `ocular runs`)\n")
 
-    let unknownSuite = try workspace.run(["eval", "--model", "builtin:oracle", "--suite", "nope", "--suites-dir", suites])
+    let unknownSuite = try workspace.run([
+      "eval", "--model", "builtin:oracle", "--suite", "nope", "--suites-dir", suites,
+    ])
     #expect(unknownSuite.status == 2)
     #expect(unknownSuite.standardError == "ocular: error: unknown suite \"nope\" (available: mmstar, refcoco)\n")
 

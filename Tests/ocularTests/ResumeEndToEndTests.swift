@@ -67,7 +67,9 @@ import Testing
   @Test func sigintStopsGracefullyAndSaysHowToResume() throws {
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["docvqa"])
-    let running = try workspace.start(["eval", "--suites-dir", suites, "--concurrency", "1", "--model", "builtin:oracle?latency_ms=150"])
+    let running = try workspace.start([
+      "eval", "--suites-dir", suites, "--concurrency", "1", "--model", "builtin:oracle?latency_ms=150",
+    ])
     try waitForStoredSamples(workspace, run: 1, db: workspace.file("results/ocular.sqlite"), atLeast: 2)
     running.send(SIGINT)
     let result = try running.finish()

@@ -50,7 +50,9 @@ public struct ChartQA: Benchmark {
     let prediction = PythonString.strip(extraction.answer)
     let value = RelaxedAccuracy.score(prediction: prediction, golds: golds)
     var notes: [String] = []
-    if value == 0, golds.contains(where: { RelaxedAccuracy.isZeroGoldTextComparison(target: $0, prediction: prediction) }) {
+    if value == 0,
+      golds.contains(where: { RelaxedAccuracy.isZeroGoldTextComparison(target: $0, prediction: prediction) })
+    {
       notes.append("zero gold compared as text (reference quirk: 0 is falsy in relaxed_correctness)")
     }
     return SampleScore(value: value, parsed: prediction, notes: notes)

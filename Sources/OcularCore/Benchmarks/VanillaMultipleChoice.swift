@@ -47,7 +47,8 @@ public struct VanillaMultipleChoice: Benchmark {
     var options = ""
     let choices = Self.choices(of: sample)
     if !choices.isEmpty {
-      options = "Options:\n" + choices.map { "\($0.letter). \($0.text)\n" }.joined()
+      options =
+        "Options:\n" + choices.map { "\($0.letter). \($0.text)\n" }.joined()
         + "Please select the correct answer from the options above. \n"
     }
     return ["options": options, "hint": sample.text("hint").map { "Hint: \($0)\n" } ?? ""]

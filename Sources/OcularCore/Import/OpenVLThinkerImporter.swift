@@ -91,7 +91,9 @@ public struct OpenVLThinkerImporter: Sendable {
       func fail(_ message: String) -> ImportError {
         .invalidSource(path: source, line: row.line, message: message)
       }
-      guard case .object(let fields) = row.value else { throw fail("a row must be a JSON object, not \(row.value.typeName)") }
+      guard case .object(let fields) = row.value else {
+        throw fail("a row must be a JSON object, not \(row.value.typeName)")
+      }
       if !problemTypes.isEmpty, !problemTypes.contains(fields["problem_type"]?.stringValue ?? "") {
         skipped["not selected by --problem-type", default: 0] += 1
         continue
@@ -168,7 +170,8 @@ public struct OpenVLThinkerImporter: Sendable {
   }
 
   private static func describe(_ skipped: [String: Int]) -> String {
-    skipped.isEmpty ? "none" : skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    skipped.isEmpty
+      ? "none" : skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
   }
 
   // MARK: - Reading
@@ -275,7 +278,8 @@ public struct OpenVLThinkerImporter: Sendable {
     let imageValue: JSONValue = images.count == 1 ? .string(images[0]) : .array(images.map(JSONValue.string))
     switch mapping {
     case .multipleChoice:
-      return try multipleChoiceRecord(row, benchmark: benchmark, idField: idField, imageField: imageField, image: imageValue)
+      return try multipleChoiceRecord(
+        row, benchmark: benchmark, idField: idField, imageField: imageField, image: imageValue)
     case .mathVista:
       return try mathVistaRecord(row, idField: idField, imageField: imageField, image: imageValue)
     case .grounding:

@@ -32,7 +32,8 @@ public enum ImportError: Error, CustomStringConvertible, Equatable, Sendable {
     case .checksumMismatch(let path, let md5, let expected):
       return "\(path): MD5 \(md5) is not VLMEvalKit's DATASET_MD5 (\(expected.joined(separator: ", ")))"
     case .unsupportedBenchmark(let id, let importer, let supported):
-      return "ocular import \(importer) has no mapping for benchmark \"\(id)\" (supported: \(supported.joined(separator: ", ")))"
+      return
+        "ocular import \(importer) has no mapping for benchmark \"\(id)\" (supported: \(supported.joined(separator: ", ")))"
     case .usage(let message):
       return message
     }
@@ -51,7 +52,8 @@ public struct ImportDestination: Sendable, Hashable {
   public var isReplacing: Bool
 
   /// Creates a destination.
-  public init(suite: String, suitesFolder: String = "benchmarks", dataFolder: String? = nil, isReplacing: Bool = false) {
+  public init(suite: String, suitesFolder: String = "benchmarks", dataFolder: String? = nil, isReplacing: Bool = false)
+  {
     self.suite = suite
     self.suitesFolder = suitesFolder
     self.dataFolderOverride = dataFolder
@@ -183,7 +185,8 @@ final class SuiteDataWriter {
     do {
       try output.write(contentsOf: buffer)
     } catch {
-      throw .io(path: destination.dataFolder, reason: "cannot write \(Self.samplesFileName): \(error.localizedDescription)")
+      throw .io(
+        path: destination.dataFolder, reason: "cannot write \(Self.samplesFileName): \(error.localizedDescription)")
     }
     buffer.removeAll(keepingCapacity: true)
   }
@@ -319,7 +322,9 @@ final class SuiteDataWriter {
     var replaced: String?
     if fileManager.fileExists(atPath: target) {
       guard destination.isReplacing else { throw .dataFolderExists(path: target) }
-      let old = (target as NSString).deletingLastPathComponent + "/.\((target as NSString).lastPathComponent).replaced-\(UUID().uuidString.prefix(8))"
+      let old =
+        (target as NSString).deletingLastPathComponent
+        + "/.\((target as NSString).lastPathComponent).replaced-\(UUID().uuidString.prefix(8))"
       guard rename(target, old) == 0 else {
         throw .io(path: target, reason: "cannot move aside: \(String(cString: strerror(errno)))")
       }

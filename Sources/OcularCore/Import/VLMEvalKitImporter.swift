@@ -29,7 +29,9 @@ public struct VLMEvalKitImporter: Sendable {
   static let maximumReferenceLength = 64
 
   /// Creates an importer.
-  public init(source: String, destination: ImportDestination, isCheckingMD5: Bool = false, auxiliaryFolder: String? = nil) {
+  public init(
+    source: String, destination: ImportDestination, isCheckingMD5: Bool = false, auxiliaryFolder: String? = nil
+  ) {
     self.source = source
     self.destination = destination
     self.isCheckingMD5 = isCheckingMD5
@@ -197,7 +199,8 @@ public struct VLMEvalKitImporter: Sendable {
       guard let image = cells[imageColumn] else { throw fail("row \(index) has no image") }
 
       var imageValue: JSONValue
-      if image.utf8.count <= 4 * Self.maximumReferenceLength, PythonString.length(image) <= Self.maximumReferenceLength {
+      if image.utf8.count <= 4 * Self.maximumReferenceLength, PythonString.length(image) <= Self.maximumReferenceLength
+      {
         switch state.imagesByIndex[image] {
         case .some(.some(let names)):
           imageValue = Self.imageValue(names)

@@ -78,13 +78,17 @@ public struct ScoreAccumulator: ScoreAggregator {
   /// The default summary: the headline is the mean primary value × 100 over all samples, with one value per
   /// breakdown key and per secondary measure.
   public func summary() -> SuiteSummary {
-    var values = [MetricValue(dimension: "overall", key: "all", metric: metric, value: overall.mean * 100, count: overall.count)]
+    var values = [
+      MetricValue(dimension: "overall", key: "all", metric: metric, value: overall.mean * 100, count: overall.count)
+    ]
     for (name, tally) in measures.sorted(by: { $0.key < $1.key }) {
-      values.append(MetricValue(dimension: "overall", key: "all", metric: name, value: tally.mean * 100, count: tally.count))
+      values.append(
+        MetricValue(dimension: "overall", key: "all", metric: name, value: tally.mean * 100, count: tally.count))
     }
     for (dimension, keys) in breakdown.sorted(by: { $0.key < $1.key }) {
       for (key, tally) in keys.sorted(by: { $0.key < $1.key }) {
-        values.append(MetricValue(dimension: dimension, key: key, metric: metric, value: tally.mean * 100, count: tally.count))
+        values.append(
+          MetricValue(dimension: dimension, key: key, metric: metric, value: tally.mean * 100, count: tally.count))
         for (name, measure) in (breakdownMeasures[dimension]?[key] ?? [:]).sorted(by: { $0.key < $1.key }) {
           values.append(
             MetricValue(dimension: dimension, key: key, metric: name, value: measure.mean * 100, count: measure.count))

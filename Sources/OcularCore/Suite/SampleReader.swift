@@ -152,9 +152,10 @@ public struct SampleReader: ~Copyable {
       let joined = imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
       let path = try resolve(joined, field: field, location: location)
       if let cached = imageCache[path.absolute] {
-        images.append(SampleImage(
-          relativePath: relative, absolutePath: cached.absolutePath, format: cached.format, width: cached.width,
-          height: cached.height, sha256: cached.sha256))
+        images.append(
+          SampleImage(
+            relativePath: relative, absolutePath: cached.absolutePath, format: cached.format, width: cached.width,
+            height: cached.height, sha256: cached.sha256))
         if let hash = cached.sha256 { hasher.update(data: Data(hash.utf8)) }
         continue
       }
@@ -195,7 +196,10 @@ public struct SampleReader: ~Copyable {
       header = try ImageHeader.read(bytes, fileSize: size, tail: tail)
     } catch .truncated(.jpeg) where bytes.count < size {
       // A large metadata segment pushed the frame header past the first 64 KiB.
-      let all = [UInt8]((try? { try handle.seek(toOffset: 0); return try handle.readToEnd() }()) ?? Data())
+      let all = [UInt8](
+        (try? {
+          try handle.seek(toOffset: 0); return try handle.readToEnd()
+        }()) ?? Data())
       do { header = try ImageHeader.read(all, fileSize: size, tail: tail) } catch { throw fail(error.description) }
     } catch {
       throw fail(error.description)
@@ -231,7 +235,9 @@ public struct SampleReader: ~Copyable {
         message: message)
     }
     guard !relative.isEmpty else { throw fail("field \"\(field)\" holds an empty path") }
-    guard !relative.hasPrefix("/") else { throw fail("path \"\(relative)\" is absolute; paths must be relative to the suite folder") }
+    guard !relative.hasPrefix("/") else {
+      throw fail("path \"\(relative)\" is absolute; paths must be relative to the suite folder")
+    }
     guard !relative.split(separator: "/").contains("..") else {
       throw fail("path \"\(relative)\" contains \"..\"; paths must stay inside the suite folder")
     }

@@ -50,7 +50,9 @@ public struct Suite: Sendable {
         message: "unsupported format \"\(manifest.format)\" (expected \(SuiteManifest.currentFormat))")
     }
     guard !manifest.name.isEmpty,
-      manifest.name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "_+-".unicodeScalars.contains($0) })
+      manifest.name.unicodeScalars.allSatisfy({
+        ("a"..."z").contains($0) || ("0"..."9").contains($0) || "_+-".unicodeScalars.contains($0)
+      })
     else {
       throw .invalidInput(path: manifestPath, line: nil, message: "suite name must match [a-z0-9_+-]+")
     }
@@ -60,17 +62,21 @@ public struct Suite: Sendable {
     guard manifest.metric == benchmark.metric else {
       throw .invalidInput(
         path: manifestPath, line: nil,
-        message: "metric \"\(manifest.metric)\" is not the metric of benchmark \(benchmark.id) (\"\(benchmark.metric)\")")
+        message:
+          "metric \"\(manifest.metric)\" is not the metric of benchmark \(benchmark.id) (\"\(benchmark.metric)\")")
     }
     guard manifest.group == benchmark.group.rawValue else {
       throw .invalidInput(
         path: manifestPath, line: nil,
-        message: "group \"\(manifest.group)\" is not the group of benchmark \(benchmark.id) (\"\(benchmark.group.rawValue)\")")
+        message:
+          "group \"\(manifest.group)\" is not the group of benchmark \(benchmark.id) (\"\(benchmark.group.rawValue)\")")
     }
     guard manifest.scoringProfile == benchmark.scoringProfile else {
       throw .invalidInput(
         path: manifestPath, line: nil,
-        message: "scoring profile \"\(manifest.scoringProfile)\" is not supported by benchmark \(benchmark.id) (\"\(benchmark.scoringProfile)\")")
+        message:
+          "scoring profile \"\(manifest.scoringProfile)\" is not supported by benchmark \(benchmark.id) (\"\(benchmark.scoringProfile)\")"
+      )
     }
     guard !manifest.files.isEmpty else {
       throw .invalidInput(path: manifestPath, line: nil, message: "\"files\" names no sample file")

@@ -33,7 +33,8 @@ struct Diff: AsyncParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Only these suites (comma-separated or repeated).", valueName: "names"))
   var suite: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("The breakdown dimension shown under the benchmarks.", valueName: "dimension"))
+  @Option(
+    name: .long, help: ArgumentHelp("The breakdown dimension shown under the benchmarks.", valueName: "dimension"))
   var by: String = "category"
 
   @Option(name: .long, help: "Bootstrap resamples.")

@@ -27,10 +27,14 @@ struct Eval: AsyncParsableCommand {
       valueName: "spec"))
   var model: String?
 
-  @Option(name: .long, help: ArgumentHelp("Suites to evaluate: all, or names (comma-separated or repeated).", valueName: "names"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Suites to evaluate: all, or names (comma-separated or repeated).", valueName: "names"))
   var suite: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("Continue a killed or interrupted run without redoing answered samples.", valueName: "run"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Continue a killed or interrupted run without redoing answered samples.", valueName: "run"))
   var resume: Int64?
 
   @Option(name: .long, help: "The prompt profile: paper (think/answer prompt) or dataset (its own prompt alone).")
@@ -57,10 +61,14 @@ struct Eval: AsyncParsableCommand {
   @Option(name: .long, help: "Most requests in flight (further capped by the adapter).")
   var concurrency: Int = 16
 
-  @Option(name: .long, help: ArgumentHelp("Evaluate only shard K of N of every suite (merge shards with ocular merge).", valueName: "K/N"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Evaluate only shard K of N of every suite (merge shards with ocular merge).", valueName: "K/N"))
   var shard: Shard?
 
-  @Option(name: .long, help: "The model's box/point convention (pixel, norm1, norm1000), overriding what the adapter declares.")
+  @Option(
+    name: .long,
+    help: "The model's box/point convention (pixel, norm1, norm1000), overriding what the adapter declares.")
   var boxFormat: BoxFormat?
 
   @Option(
@@ -116,7 +124,9 @@ struct Eval: AsyncParsableCommand {
         let adapter = try await AdapterSpec(parsing: run.modelSpec).makeAdapter(settings: adapterSettings())
         let judgeSpec = try JSONDecoder().decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8)).judge
         let judgeAdapter: (any ModelAdapter)? =
-          if let judgeSpec { try await AdapterSpec(parsing: judgeSpec).makeAdapter(settings: adapterSettings()) } else { nil }
+          if let judgeSpec { try await AdapterSpec(parsing: judgeSpec).makeAdapter(settings: adapterSettings()) } else {
+            nil
+          }
         let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter, judge: judgeAdapter)
         outcome = try await Self.cancellableOnSignal {
           let outcome = try await evaluator.resume(run: run, suites: chosen, concurrency: concurrency)
@@ -154,7 +164,8 @@ struct Eval: AsyncParsableCommand {
         Console.print(try reports.detailJSON(run: id, suite: nil) + "\n")
       } else {
         Console.print("\n" + (try reports.suiteTable(run: id)))
-        let sampleNote = try runStore.suites(run: id).contains { !$0.isFullData }
+        let sampleNote =
+          try runStore.suites(run: id).contains { !$0.isFullData }
           ? "Suites without imported data used their bundled sample sets.\n" : ""
         Console.print(
           "\n\(sampleNote)Stored as run \(id) in \(store.db).\n"

@@ -16,10 +16,13 @@ struct Import: AsyncParsableCommand {
 
 /// The destination options every importer shares.
 struct ImportTargetOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("The suite to import into (its folder under --suites-dir).", valueName: "name"))
+  @Option(
+    name: .long, help: ArgumentHelp("The suite to import into (its folder under --suites-dir).", valueName: "name"))
   var suite: String
 
-  @Option(name: .long, help: ArgumentHelp("The data folder to write (default: <suites-dir>/<suite>/data).", valueName: "path"))
+  @Option(
+    name: .long, help: ArgumentHelp("The data folder to write (default: <suites-dir>/<suite>/data).", valueName: "path")
+  )
   var dataDir: String?
 
   @Flag(name: .long, help: "Replace an existing data folder (only once the new data is complete and valid).")
@@ -52,7 +55,9 @@ struct ImportVLMEvalKit: AsyncParsableCommand {
   @Flag(name: .long, help: "Check the file's MD5 against VLMEvalKit's DATASET_MD5 for the benchmark.")
   var checkMd5 = false
 
-  @Option(name: .long, help: ArgumentHelp("The folder holding the extra files rows name (RefSpatial's mask_path).", valueName: "path"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The folder holding the extra files rows name (RefSpatial's mask_path).", valueName: "path"))
   var auxDir: String?
 
   func run() async throws {
@@ -102,7 +107,9 @@ struct ImportOpenVLThinker: AsyncParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Import only rows of this data_source (repeatable).", valueName: "name"))
   var dataSource: [String] = []
 
-  @Option(name: .long, help: ArgumentHelp("The split of every imported sample (e.g. val for a grounding file).", valueName: "name"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The split of every imported sample (e.g. val for a grounding file).", valueName: "name"))
   var split: String?
 
   func run() async throws {

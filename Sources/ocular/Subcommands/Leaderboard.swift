@@ -30,12 +30,14 @@ struct LeaderboardCommand: AsyncParsableCommand {
   @Option(name: .long, help: "The output format.")
   var format: Format = .md
 
-  @Option(name: .long, help: ArgumentHelp("The run the others' relative improvement is measured against.", valueName: "run"))
+  @Option(
+    name: .long, help: ArgumentHelp("The run the others' relative improvement is measured against.", valueName: "run"))
   var baseline: Int64?
 
   @Option(
     name: .long,
-    help: ArgumentHelp("The output file, - for standard output (default: leaderboard.<format> beside the database).", valueName: "file"))
+    help: ArgumentHelp(
+      "The output file, - for standard output (default: leaderboard.<format> beside the database).", valueName: "file"))
   var out: String?
 
   @Flag(name: .long, help: "Put runs in one column even when their scoring profiles differ.")
@@ -66,7 +68,8 @@ struct LeaderboardCommand: AsyncParsableCommand {
           worstCount: format == .html ? worst : 0, replicates: bootstrap, seed: seed)
         let board = try Leaderboard.build(store: runStore, settings: settings)
         guard !board.rows.isEmpty else {
-          Console.note("ocular: no runs in \(store.db); evaluate one with: ocular eval --model builtin:baseline --suite all")
+          Console.note(
+            "ocular: no runs in \(store.db); evaluate one with: ocular eval --model builtin:baseline --suite all")
           throw ExitCode(2)
         }
         let text: String

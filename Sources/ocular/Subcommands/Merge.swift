@@ -33,7 +33,8 @@ struct Merge: AsyncParsableCommand {
           let sources = run.sources.map { "run \($0.run) of \($0.database)\($0.shard.map { " (shard \($0))" } ?? "")" }
           var line = "Run \(run.id): \(run.sampleCount) samples from " + sources.joined(separator: ", ")
           if let count = run.shardCount {
-            line += run.missingShards.isEmpty
+            line +=
+              run.missingShards.isEmpty
               ? "; all \(count) shards"
               : "; shards \(run.missingShards.map { "\($0)/\(count)" }.joined(separator: ", ")) missing "
                 + "(finish them with: ocular eval --resume \(run.id) --db \(store.db))"

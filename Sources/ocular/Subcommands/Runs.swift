@@ -34,7 +34,8 @@ struct Show: AsyncParsableCommand {
     try await Console.reportingErrors {
       let reports = RunReports(store: try RunStore(path: store.db))
       Console.print(
-        output.json ? try reports.detailJSON(run: run, suite: suite) + "\n" : try reports.detail(run: run, suite: suite))
+        output.json ? try reports.detailJSON(run: run, suite: suite) + "\n" : try reports.detail(run: run, suite: suite)
+      )
     }
   }
 }

@@ -31,18 +31,23 @@ struct Suites: AsyncParsableCommand {
             suite.name, suite.benchmark.id, suite.benchmark.group.rawValue, suite.benchmark.metric, String(count),
             data, suite.benchmark.judgeLabel, "ok",
           ])
-          items.append(.object([
-            "suite": .string(suite.name), "benchmark": .string(suite.benchmark.id),
-            "title": .string(suite.manifest.title ?? suite.benchmark.title),
-            "group": .string(suite.benchmark.group.rawValue), "metric": .string(suite.benchmark.metric),
-            "samples": .number(Double(count)), "full_data": .bool(suite.isFullData),
-            "judge": .string(suite.benchmark.judgeLabel), "reference": .string(suite.benchmark.reference),
-            "folder": .string(path), "status": .string("ok"),
-          ]))
+          items.append(
+            .object([
+              "suite": .string(suite.name), "benchmark": .string(suite.benchmark.id),
+              "title": .string(suite.manifest.title ?? suite.benchmark.title),
+              "group": .string(suite.benchmark.group.rawValue), "metric": .string(suite.benchmark.metric),
+              "samples": .number(Double(count)), "full_data": .bool(suite.isFullData),
+              "judge": .string(suite.benchmark.judgeLabel), "reference": .string(suite.benchmark.reference),
+              "folder": .string(path), "status": .string("ok"),
+            ]))
         } catch {
           hasInvalid = true
           table.append([folder, "-", "-", "-", "-", "-", "-", "invalid: \(error)"])
-          items.append(.object(["suite": .string(folder), "folder": .string(path), "status": .string("invalid"), "error": .string("\(error)")]))
+          items.append(
+            .object([
+              "suite": .string(folder), "folder": .string(path), "status": .string("invalid"),
+              "error": .string("\(error)"),
+            ]))
         }
       }
       Console.print(output.json ? JSONValue.array(items).jsonText() + "\n" : table.render())

@@ -77,7 +77,8 @@ struct CharXivTests {
   @Test func emptyAnswerIsUnparsed() {
     let sample = memorySample(Self.record())
     for answer in ["", "  ", "$.", "$ $"] {
-      let extraction = Extraction(raw: answer, thinking: nil, answer: answer, hasAnswerTag: true, isAnswerInThink: false)
+      let extraction = Extraction(
+        raw: answer, thinking: nil, answer: answer, hasAnswerTag: true, isAnswerInThink: false)
       let score = BenchmarkRegistry.charxiv.score(extraction, for: sample, options: ScoringOptions())
       #expect(score.status == .unparsed && score.value == 0, "\(answer.debugDescription)")
     }
@@ -95,7 +96,8 @@ struct CharXivTests {
     #expect(CharXivReasoning.gold(of: memorySample(Self.record(answer: "Blue"))) == "Blue")
     #expect(CharXivReasoning.gold(of: memorySample(Self.record(answer: nil))) == "Red")
     // The last "Ground Truth:" wins: templates carry worked examples before the item's own line.
-    let query = "* Ground Truth: P56962\n* Response: x\n### Your Turn ###\n* Ground Truth:  1.5e3 \n* Response: {PREDICTION}"
+    let query =
+      "* Ground Truth: P56962\n* Response: x\n### Your Turn ###\n* Ground Truth:  1.5e3 \n* Response: {PREDICTION}"
     #expect(CharXivReasoning.gold(of: memorySample(Self.record(answer: nil, query: query))) == "1.5e3")
     let noGold = memorySample(Self.record(answer: nil, query: "Grade {PREDICTION}"))
     #expect(CharXivReasoning.gold(of: noGold) == nil)
@@ -158,10 +160,11 @@ struct CharXivTests {
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: .paper)
     let question = try #require(sample.text("question"))
     #expect(question.hasSuffix("\n* Your final answer must be a short phrase."))
-    #expect(builder.messages(for: sample) == [
-      ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
-      ChatMessage(role: .user, content: [.image(path: sample.images[0].absolutePath), .text(question)]),
-    ])
+    #expect(
+      builder.messages(for: sample) == [
+        ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
+        ChatMessage(role: .user, content: [.image(path: sample.images[0].absolutePath), .text(question)]),
+      ])
   }
 
   @Test func suiteKeepsTheGradingQueryTemplate() throws {

@@ -24,10 +24,11 @@ struct ChartQATests {
     let text = "What is the value of the tallest bar?\nAnswer the question using a single word or phrase."
     let image = try #require(sample.images.first).absolutePath
     #expect(image.hasSuffix("/chartqa/images/chartqa_1.png"))
-    #expect(builder.messages(for: sample) == [
-      ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
-      ChatMessage(role: .user, content: [.image(path: image), .text(text)]),
-    ])
+    #expect(
+      builder.messages(for: sample) == [
+        ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
+        ChatMessage(role: .user, content: [.image(path: image), .text(text)]),
+      ])
   }
 
   @Test func oracleScoresHundred() throws {
@@ -84,7 +85,8 @@ struct ChartQATests {
   @Test func emptyAnswerListIsRejected() {
     let sample = memorySample(["question": .string("q"), "answer": .string("[]")])
     #expect(BenchmarkRegistry.chartqa.validate(sample) != nil)
-    #expect(BenchmarkRegistry.chartqa.validate(memorySample(["question": .string("q"), "answer": .string("14")])) == nil)
+    #expect(
+      BenchmarkRegistry.chartqa.validate(memorySample(["question": .string("q"), "answer": .string("14")])) == nil)
   }
 
   /// A tuple literal is not a list for `istype(answer, list)`: the whole cell is the one gold.

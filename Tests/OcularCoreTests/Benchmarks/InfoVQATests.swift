@@ -70,10 +70,11 @@ struct InfoVQATests {
     let sample = try #require(samples.first { $0.id == "1" })
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: .paper)
     let text = "What percentage of adults use social media daily?\nAnswer the question using a single word or phrase."
-    #expect(builder.messages(for: sample) == [
-      ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
-      ChatMessage(role: .user, content: [.image(path: sample.images[0].absolutePath), .text(text)]),
-    ])
+    #expect(
+      builder.messages(for: sample) == [
+        ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
+        ChatMessage(role: .user, content: [.image(path: sample.images[0].absolutePath), .text(text)]),
+      ])
   }
 
   /// Hand-computed mean: 1 (exact), 0.75 (`axy     ` vs `abc`: padding raises L to 8, d = 2), 0 (below 0.5),
@@ -81,7 +82,9 @@ struct InfoVQATests {
   @Test func aggregationIsThePlainMean() {
     let benchmark = BenchmarkRegistry.infovqa
     var aggregator = benchmark.makeAggregator()
-    let rows: [(String, String)] = [("2015", "['2015']"), ("axy     ", "['abc']"), ("xyz", "['abc']"), ("abxy", "['abcd']")]
+    let rows: [(String, String)] = [
+      ("2015", "['2015']"), ("axy     ", "['abc']"), ("xyz", "['abc']"), ("abxy", "['abcd']"),
+    ]
     for (index, (prediction, answer)) in rows.enumerated() {
       let sample = memorySample(["question": .string("q"), "answer": .string(answer)], id: "\(index)")
       let extraction = Extraction(

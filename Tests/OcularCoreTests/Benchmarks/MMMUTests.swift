@@ -220,8 +220,9 @@ struct MMMUTests {
     #expect(result.scores.count == 13)
     #expect(result.scores.values.allSatisfy { $0.value == 1 && $0.status == .ok })
     #expect(result.summary.headline == 100)
-    #expect(try scoreAll("mmmu", response: { $0.oracleResponse(for: $1) }, options: ScoringOptions(boxed: .keep))
-      .summary.headline == 100)
+    #expect(
+      try scoreAll("mmmu", response: { $0.oracleResponse(for: $1) }, options: ScoringOptions(boxed: .keep))
+        .summary.headline == 100)
   }
 
   /// The baseline answers `A` everywhere: validation rows 1, 2, 5, 6 (open: gold → A) and 9 hit (5 of 10);

@@ -48,9 +48,10 @@ struct OCRBenchGoldenCase: Sendable, CustomTestStringConvertible {
 struct OCRBenchGoldenTests {
   @Test func goldenFilesHaveAllCases() throws {
     #expect(try OCRBenchGoldenCase.all().count == 37)
-    #expect(try OCRBenchGoldenCase.all().filter { $0.golden.error != nil }.map(\.input.id) == [
-      "ocrbench-non-string-element-error", "ocrbench-bare-string-cell-error", "ocrbench-unknown-category-hit-error",
-    ])
+    #expect(
+      try OCRBenchGoldenCase.all().filter { $0.golden.error != nil }.map(\.input.id) == [
+        "ocrbench-non-string-element-error", "ocrbench-bare-string-cell-error", "ocrbench-unknown-category-hit-error",
+      ])
   }
 
   @Test(arguments: try OCRBenchGoldenCase.accepted())
@@ -69,9 +70,10 @@ struct OCRBenchGoldenTests {
   /// an unknown category that hits), Ocular rejects the record instead of inventing a score. An unknown category
   /// that misses scores 0 in the reference without error; Ocular rejects it too, since the same record would crash
   /// as soon as the model answered it correctly.
-  @Test(arguments: try OCRBenchGoldenCase.all().filter {
-    $0.golden.error != nil || !OCRBench.categories.contains($0.input.category)
-  })
+  @Test(
+    arguments: try OCRBenchGoldenCase.all().filter {
+      $0.golden.error != nil || !OCRBench.categories.contains($0.input.category)
+    })
   func unreadableRecordsAreRejected(_ item: OCRBenchGoldenCase) {
     let problem = BenchmarkRegistry.ocrbench.validate(item.sample)
     #expect(problem != nil, "\(item.input.id)")
@@ -99,10 +101,11 @@ struct OCRBenchTests {
     #expect(benchmark.judgeLabel == "none")
     #expect(benchmark.defaultPromptTemplate == "{question}")
     #expect(OCRBench.categories.count == 10)
-    #expect(Set(OCRBench.categories.map(OCRBench.reportedGroup)) == [
-      "Text Recognition", "Scene Text-centric VQA", "Doc-oriented VQA", "Key Information Extraction",
-      "Handwritten Mathematical Expression Recognition",
-    ])
+    #expect(
+      Set(OCRBench.categories.map(OCRBench.reportedGroup)) == [
+        "Text Recognition", "Scene Text-centric VQA", "Doc-oriented VQA", "Key Information Extraction",
+        "Handwritten Mathematical Expression Recognition",
+      ])
   }
 
   @Test func paperPromptIsTheQuestionAlone() throws {
@@ -110,10 +113,11 @@ struct OCRBenchTests {
     let sample = try #require(samples.first { $0.id == "0" })
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: .paper)
     let image = try #require(sample.images.first).absolutePath
-    #expect(builder.messages(for: sample) == [
-      ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
-      ChatMessage(role: .user, content: [.image(path: image), .text("what is written in the image?")]),
-    ])
+    #expect(
+      builder.messages(for: sample) == [
+        ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
+        ChatMessage(role: .user, content: [.image(path: image), .text("what is written in the image?")]),
+      ])
   }
 
   @Test func hmerRule() {

@@ -43,12 +43,15 @@ struct ReferencePolicyTests {
 
   @Test func baselineResponsesAreVerbatim() throws {
     let (mmstar, mmstarSamples) = try bundledSamples("mmstar")
-    #expect(mmstar.benchmark.baselineResponse(for: mmstarSamples[3])
-      == "<think>\nThe first option is chosen by the baseline.\n</think>\n\n<answer>\nA\n</answer>")
+    #expect(
+      mmstar.benchmark.baselineResponse(for: mmstarSamples[3])
+        == "<think>\nThe first option is chosen by the baseline.\n</think>\n\n<answer>\nA\n</answer>")
     let (docvqa, docvqaSamples) = try bundledSamples("docvqa")
     #expect(docvqa.benchmark.baselineResponse(for: docvqaSamples[0]) == "<answer>unknown</answer>")
     let (refcoco, refcocoSamples) = try bundledSamples("refcoco")
-    #expect(refcoco.benchmark.baselineResponse(for: refcocoSamples[0]) == "<answer>{\"boxes\": [250, 250, 750, 750]}</answer>")
+    #expect(
+      refcoco.benchmark.baselineResponse(for: refcocoSamples[0]) == "<answer>{\"boxes\": [250, 250, 750, 750]}</answer>"
+    )
   }
 
   @Test func mmstarBaseline() throws {
@@ -131,14 +134,16 @@ struct ReferencePolicyTests {
   }
 
   /// EXPECTED_BASELINE.md, "Edge cases, checked with refscore mcq", on the real rows of the mmstar suite.
-  @Test(arguments: [
-    ("5", "A triangle", "A", 0.0), ("5", "triangle", nil, 0), ("3", "red", "D", 1), ("3", "dark red", nil, 0),
-    ("6", "The right one.", "B", 1), ("9", "3:00", "A", 1), ("11", "30 °C", "B", 1), ("11", "30", nil, 0),
-  ] as [(String, String, String?, Double)])
+  @Test(
+    arguments: [
+      ("5", "A triangle", "A", 0.0), ("5", "triangle", nil, 0), ("3", "red", "D", 1), ("3", "dark red", nil, 0),
+      ("6", "The right one.", "B", 1), ("9", "3:00", "A", 1), ("11", "30 °C", "B", 1), ("11", "30", nil, 0),
+    ] as [(String, String, String?, Double)])
   func mmstarEdgeCases(_ id: String, _ prediction: String, _ letter: String?, _ expected: Double) throws {
     let (suite, samples) = try bundledSamples("mmstar")
     let sample = try #require(samples.first { $0.id == id })
-    let extraction = Extraction(raw: prediction, thinking: nil, answer: prediction, hasAnswerTag: false, isAnswerInThink: false)
+    let extraction = Extraction(
+      raw: prediction, thinking: nil, answer: prediction, hasAnswerTag: false, isAnswerInThink: false)
     let score = suite.benchmark.score(extraction, for: sample, options: ScoringOptions())
     #expect(score.value == expected)
     #expect(score.parsed == letter)
@@ -158,7 +163,8 @@ struct ReferencePolicyTests {
   @Test func rawDocVQABaselineScoresZero() throws {
     let (_, samples) = try bundledSamples("docvqa")
     for sample in samples {
-      #expect(ANLS.score(prediction: "<answer>unknown</answer>", golds: ANLSBenchmark.golds(of: sample)) == 0, "\(sample.id)")
+      #expect(
+        ANLS.score(prediction: "<answer>unknown</answer>", golds: ANLSBenchmark.golds(of: sample)) == 0, "\(sample.id)")
     }
   }
 }

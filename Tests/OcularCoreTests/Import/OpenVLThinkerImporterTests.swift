@@ -42,7 +42,8 @@ struct OpenVLThinkerImporterTests {
   func generalVQAFileBecomesMMMURecords() throws {
     try withTemporaryFolder { folder in
       let workspace = try ImportWorkspace(in: folder)
-      try workspace.makeTemplate(suite: "mmmu", benchmark: "mmmu", idField: "index", imageField: "image_path", splitField: "split")
+      try workspace.makeTemplate(
+        suite: "mmmu", benchmark: "mmmu", idField: "index", imageField: "image_path", splitField: "split")
       let images = try OpenVLThinkerExamples.makeImages(for: OpenVLThinkerExamples.generalVQA, in: folder)
       let summary = try OpenVLThinkerImporter(
         source: OpenVLThinkerExamples.generalVQA, destination: workspace.destination("mmmu"), imagesFolder: images
@@ -99,8 +100,13 @@ struct OpenVLThinkerImporterTests {
     #expect(lion["answer"] == .string("It would also decrease."))
     #expect(lion["answer_option"] == .string("C"))
     #expect(lion["choices"]?.stringValue?.hasPrefix("['Unable to determine.'") == true)
-    #expect(lion["question"]?.stringValue?.hasPrefix("Hint: Please answer the question and provide the correct option letter") == true)
-    #expect(lion["question"]?.stringValue?.hasSuffix("Choices:\n(A) Unable to determine.\n(B) Nothing would happen.\n(C) It would also decrease.\n(D) It would increase.") == true)
+    #expect(
+      lion["question"]?.stringValue?.hasPrefix("Hint: Please answer the question and provide the correct option letter")
+        == true)
+    #expect(
+      lion["question"]?.stringValue?.hasSuffix(
+        "Choices:\n(A) Unable to determine.\n(B) Nothing would happen.\n(C) It would also decrease.\n(D) It would increase."
+      ) == true)
     #expect(lion["skills"] == .string("['scientific reasoning']"))
     #expect(lion["image_path"] == .string("MathVista_MINI/915.jpg"))
     #expect(lion["problem"] == nil && lion["problem_id"] == nil && lion["images"] == nil)
@@ -144,7 +150,9 @@ struct OpenVLThinkerImporterTests {
       let arxiv = try #require(byIndex[72])
       #expect(arxiv["A"] as? String == "The margin width in the privileged space.")
       #expect(arxiv["answer"] as? String == "B")
-      #expect(arxiv["question"] as? String == "What does the variable \\( w_{SVM+} \\) in the upper plot of the figure represent?")
+      #expect(
+        arxiv["question"] as? String
+          == "What does the variable \\( w_{SVM+} \\) in the upper plot of the figure represent?")
       let dash = try #require(byIndex[85])
       #expect(dash["E"] as? String == "-")
       #expect(byIndex[30]?["image_path"] as? String == "QA/General/A-OKVQA/images/359507.jpg")
@@ -170,7 +178,8 @@ struct OpenVLThinkerImporterTests {
       let lady = try #require(records.first { $0["problem_id"] as? Int == 7 })
       #expect(
         lady["problem"] as? String
-          == "Please provide the bounding box coordinate of the region this sentence describes: a lady wearing a rice picking hat and a blue shirt.")
+          == "Please provide the bounding box coordinate of the region this sentence describes: a lady wearing a rice picking hat and a blue shirt."
+      )
       #expect(lady["problem_type"] as? String == "spatial grounding")
       #expect(lady["data_type"] as? String == "image")
       #expect(lady["path"] as? String == "Spatial-Grounding/train2014/COCO_train2014_000000355231.jpg")
@@ -179,10 +188,12 @@ struct OpenVLThinkerImporterTests {
       // --link hard-links: the same file, no symlink out of the suite folder.
       let linked = data + "/images/Spatial-Grounding/train2014/COCO_train2014_000000355231.jpg"
       let original = images + "/Spatial-Grounding/train2014/COCO_train2014_000000355231.jpg"
-      let inode = { (path: String) in try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int }
+      let inode = { (path: String) in try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int
+      }
       #expect(try inode(linked) != nil && inode(linked) == inode(original))
 
-      let manifest = try JSONDecoder().decode(SuiteManifest.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/suite.json")))
+      let manifest = try JSONDecoder().decode(
+        SuiteManifest.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/suite.json")))
       #expect(manifest.files == [SampleFileEntry(path: "samples.jsonl", split: "val")])
       let suite = try Suite.open(folder: workspace.root.appendingPathComponent("refcoco").path)
       let scores = try oracleScores(suite)
@@ -210,7 +221,8 @@ struct OpenVLThinkerImporterTests {
           path: file, line: line,
           message: "image \"MMMU/2390_1.jpg\" not found in \(images) (pass --skip-missing-images to skip such rows)")
       ) {
-        try OpenVLThinkerImporter(source: file, destination: workspace.destination("mmstar"), imagesFolder: images).run()
+        try OpenVLThinkerImporter(source: file, destination: workspace.destination("mmstar"), imagesFolder: images)
+          .run()
       }
       #expect(!FileManager.default.fileExists(atPath: workspace.dataFolder("mmstar")))
       #expect(try workspace.leftovers("mmstar").isEmpty)
@@ -230,9 +242,12 @@ struct OpenVLThinkerImporterTests {
       try workspace.copyBundled("mmstar")
       let images = try OpenVLThinkerExamples.makeImages(for: OpenVLThinkerExamples.train, in: folder)
       #expect(
-        throws: ImportError.unsupportedBenchmark("docvqa", importer: "openvlthinker", supported: OpenVLThinkerImporter.supportedBenchmarks)
+        throws: ImportError.unsupportedBenchmark(
+          "docvqa", importer: "openvlthinker", supported: OpenVLThinkerImporter.supportedBenchmarks)
       ) {
-        try OpenVLThinkerImporter(source: OpenVLThinkerExamples.train, destination: workspace.destination("docvqa"), imagesFolder: images).run()
+        try OpenVLThinkerImporter(
+          source: OpenVLThinkerExamples.train, destination: workspace.destination("docvqa"), imagesFolder: images
+        ).run()
       }
       // The first row is a grounding row: its answer is a box, not a letter, so MMStar's own check rejects it,
       // naming the row's line.
@@ -240,7 +255,9 @@ struct OpenVLThinkerImporterTests {
         throws: ImportError.invalidSource(
           path: OpenVLThinkerExamples.train, line: 2, message: "field \"answer\" must be a single letter A–Z")
       ) {
-        try OpenVLThinkerImporter(source: OpenVLThinkerExamples.train, destination: workspace.destination("mmstar"), imagesFolder: images).run()
+        try OpenVLThinkerImporter(
+          source: OpenVLThinkerExamples.train, destination: workspace.destination("mmstar"), imagesFolder: images
+        ).run()
       }
       #expect(try workspace.leftovers("mmstar").isEmpty)
     }
@@ -249,7 +266,9 @@ struct OpenVLThinkerImporterTests {
   @Test func readingHelpers() throws {
     let text = "[\n  {\"a\": \"x]\\\"{\"},\n  NaN,\n\n  {\"b\": [1, {\"c\": 2}]}\n]\n"
     #expect(OpenVLThinkerImporter.elementLines(Array(text.utf8)) == [2, 3, 5])
-    let options = try OpenVLThinkerImporter.optionTexts(of: ["options": .array([.string("A. x"), .string("B) y z"), .string("-")])])
+    let options = try OpenVLThinkerImporter.optionTexts(of: [
+      "options": .array([.string("A. x"), .string("B) y z"), .string("-")])
+    ])
     #expect(options.map(\.0) == ["A", "B", "C"])
     #expect(options.map(\.1) == ["x", "y z", "-"])
     #expect(try OpenVLThinkerImporter.untaggedAnswer(of: ["answer": .string("<answer> C </answer>")]) == "C")

@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Import: VLMEvalKit TSV")
 struct VLMEvalKitImporterTests {
-  static let header = ["index", "Question", "A", "B", "C", "D", "answer", "Category", "L2-category", "image_path", "image"]
+  static let header = [
+    "index", "Question", "A", "B", "C", "D", "answer", "Category", "L2-category", "image_path", "image",
+  ]
 
   /// Five rows (lines 2–3, 4, 5, 6, 7): a quoted cell with a tab, a newline and quotes; a reference to an earlier
   /// row; a reference to a later row; a two-image list; pandas NA cells (`None`, empty).
@@ -16,10 +18,16 @@ struct VLMEvalKitImporterTests {
     let jpeg = try bundledImage("mmstar", "mmstar_0.jpg").base64EncodedString()
     let other = try bundledImage("mmstar", "mmstar_3.png").base64EncodedString()
     return [
-      ["0", "Line one\twith a tab\nand \"quoted\" text", "A0", "B0", "C0", "D0", "A", "coarse perception", "image scene", "", png],
+      [
+        "0", "Line one\twith a tab\nand \"quoted\" text", "A0", "B0", "C0", "D0", "A", "coarse perception",
+        "image scene", "", png,
+      ],
       ["1", "Which one?", "x", "y", "z", "w", "B", "coarse perception", "image emotion", "", "0"],
       ["2", "Forward?", "x", "y", "z", "None", "C", "math", "numeric", "", "4"],
-      ["3", "Two images", "x", "y", "z", "w", "D", "math", "geometry", "['3_a.png', '3_b.png']", "['\(jpeg)', '\(other)']"],
+      [
+        "3", "Two images", "x", "y", "z", "w", "D", "math", "geometry", "['3_a.png', '3_b.png']",
+        "['\(jpeg)', '\(other)']",
+      ],
       ["4", "Last", "x", "y", "", "w", "A", "math", "numeric", "four.png", jpeg],
     ]
   }
@@ -57,10 +65,13 @@ struct VLMEvalKitImporterTests {
       #expect(records[4]["C"] is NSNull)
       let written = try FileManager.default.contentsOfDirectory(atPath: data + "/images").sorted()
       #expect(written == ["0.png", "3_a.jpg", "3_b.png", "four.jpg"])
-      #expect(try Data(contentsOf: URL(fileURLWithPath: data + "/images/0.png")) == bundledImage("mmstar", "mmstar_1.png"))
-      #expect(try Data(contentsOf: URL(fileURLWithPath: data + "/images/four.jpg")) == bundledImage("mmstar", "mmstar_0.jpg"))
+      #expect(
+        try Data(contentsOf: URL(fileURLWithPath: data + "/images/0.png")) == bundledImage("mmstar", "mmstar_1.png"))
+      #expect(
+        try Data(contentsOf: URL(fileURLWithPath: data + "/images/four.jpg")) == bundledImage("mmstar", "mmstar_0.jpg"))
 
-      let manifest = try JSONDecoder().decode(SuiteManifest.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/suite.json")))
+      let manifest = try JSONDecoder().decode(
+        SuiteManifest.self, from: Data(contentsOf: URL(fileURLWithPath: data + "/suite.json")))
       #expect(manifest.files == [SampleFileEntry(path: "samples.jsonl")])
       #expect(manifest.imageRoot == "images")
       #expect(manifest.title == "MMStar")
@@ -91,7 +102,8 @@ struct VLMEvalKitImporterTests {
       rows[1][10] = Data(String(repeating: "not an image ", count: 6).utf8).base64EncodedString()
       let text = try Self.write(rows, to: folder)
       #expect(
-        throws: ImportError.invalidSource(path: text, line: 4, message: "image of row 1: not a PNG, JPEG, GIF or WebP image")
+        throws: ImportError.invalidSource(
+          path: text, line: 4, message: "image of row 1: not a PNG, JPEG, GIF or WebP image")
       ) {
         try VLMEvalKitImporter(source: text, destination: workspace.destination("mmstar")).run()
       }
@@ -129,7 +141,9 @@ struct VLMEvalKitImporterTests {
       var rows = try Self.rows()
       rows[3][6] = "E"
       let tsv = try Self.write(rows, to: folder)
-      #expect(throws: ImportError.invalidSource(path: tsv, line: 6, message: "answer \"E\" names no option of the record")) {
+      #expect(
+        throws: ImportError.invalidSource(path: tsv, line: 6, message: "answer \"E\" names no option of the record")
+      ) {
         try VLMEvalKitImporter(source: tsv, destination: workspace.destination("mmstar")).run()
       }
       #expect(!FileManager.default.fileExists(atPath: workspace.dataFolder("mmstar")))
@@ -160,7 +174,9 @@ struct VLMEvalKitImporterTests {
       #expect(try workspace.leftovers("mmstar").isEmpty)
 
       let smaller = try Self.write(Array(try Self.rows().prefix(2)), to: folder, name: "smaller.tsv")
-      let summary = try VLMEvalKitImporter(source: smaller, destination: workspace.destination("mmstar", isReplacing: true)).run()
+      let summary = try VLMEvalKitImporter(
+        source: smaller, destination: workspace.destination("mmstar", isReplacing: true)
+      ).run()
       #expect(summary.samples == 2)
       #expect(try writtenRecords(data).count == 2)
       #expect(try FileManager.default.contentsOfDirectory(atPath: data + "/images") == ["0.png"])
@@ -199,7 +215,8 @@ struct VLMEvalKitImporterTests {
       let duplicate = folder.appendingPathComponent("duplicate.tsv").path
       try Data("index\tQuestion\tquestion\timage\n".utf8).write(to: URL(fileURLWithPath: duplicate))
       #expect(
-        throws: ImportError.invalidSource(path: duplicate, line: 1, message: "duplicate column \"question\" (after lower-casing)")
+        throws: ImportError.invalidSource(
+          path: duplicate, line: 1, message: "duplicate column \"question\" (after lower-casing)")
       ) {
         try VLMEvalKitImporter(source: duplicate, destination: workspace.destination("mmstar")).run()
       }

@@ -271,9 +271,10 @@ struct JudgeBehaviourTests {
   let options = ScoringOptions()
 
   @Test func mmmuOpenQuestionKeepsItsRuleNotesAfterTheJudge() throws {
-    let sample = memorySample([
-      "index": .number(5), "question": .string("How many?"), "A": .null, "answer": .string("24"),
-    ], id: "5")
+    let sample = memorySample(
+      [
+        "index": .number(5), "question": .string("How many?"), "A": .null, "answer": .string("24"),
+      ], id: "5")
     let extraction = predictionExtraction("twenty-four")
     let rule = BenchmarkRegistry.mmmu.score(extraction, for: sample, options: options)
     let prompt = try #require(BenchmarkRegistry.mmmu.judgePrompt(for: extraction, sample: sample, ruleScore: rule))

@@ -51,7 +51,8 @@ struct ANLSGoldenTests {
     let expected = try #require(item.golden.score)
     let golds = PythonLiteral.stringList(item.input.answer)
     let actual = ANLS.score(prediction: item.input.pred, golds: golds)
-    #expect(abs(actual - expected) <= Self.tolerance, "\(item.input.id): golds \(golds) → \(actual), reference \(expected)")
+    #expect(
+      abs(actual - expected) <= Self.tolerance, "\(item.input.id): golds \(golds) → \(actual), reference \(expected)")
   }
 
   /// The per-gold normalized distances (`match`) and the unthresholded value, which pin down the gold list too.
@@ -79,7 +80,9 @@ struct ANLSGoldenTests {
   func nonStringGoldIsRejected(_ item: ANLSGoldenCase) {
     let sample = memorySample(["question": .string("q"), "answer": .string(item.input.answer)])
     let problem = BenchmarkRegistry.docvqa.validate(sample)
-    #expect(problem != nil, "\(item.input.id): \(item.input.answer) must be rejected, golds read as \(ANLSBenchmark.golds(of: sample))")
+    #expect(
+      problem != nil,
+      "\(item.input.id): \(item.input.answer) must be rejected, golds read as \(ANLSBenchmark.golds(of: sample))")
     #expect(problem?.contains("answer") == true, "\(item.input.id): message should name the field: \(problem ?? "nil")")
   }
 
@@ -88,7 +91,8 @@ struct ANLSGoldenTests {
   @Test(arguments: ["['a', None]", "['a', 1.5]", "[True, 'x']", "['a', ['b']]"])
   func otherNonStringElementsAreRejected(_ cell: String) {
     let sample = memorySample(["question": .string("q"), "answer": .string(cell)])
-    #expect(BenchmarkRegistry.docvqa.validate(sample) != nil, "\(cell): golds read as \(ANLSBenchmark.golds(of: sample))")
+    #expect(
+      BenchmarkRegistry.docvqa.validate(sample) != nil, "\(cell): golds read as \(ANLSBenchmark.golds(of: sample))")
   }
 
   @Test func answersFromJSONArrayEqualLiteralCell() {

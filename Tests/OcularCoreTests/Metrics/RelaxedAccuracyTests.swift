@@ -48,8 +48,9 @@ struct RelaxedAccuracyGoldenTests {
   func scoreMatchesReference(_ item: RelaxedGoldenCase) throws {
     let expected = try #require(item.golden.score)
     let golds = item.golds
-    #expect(RelaxedAccuracy.score(prediction: item.input.pred, golds: golds) == expected,
-            "\(item.input.id): golds \(golds)")
+    #expect(
+      RelaxedAccuracy.score(prediction: item.input.pred, golds: golds) == expected,
+      "\(item.input.id): golds \(golds)")
   }
 
   /// The per-gold matches pin down the gold list and each comparison; the prediction is stripped first.

@@ -34,18 +34,21 @@ struct PromptBuilderTests {
     #expect(builder.datasetPrompt(for: sample) == expectedText)
     let image = try #require(sample.images.first).absolutePath
     #expect(image.hasSuffix("/mmstar/images/mmstar_9.png"))
-    #expect(builder.messages(for: sample) == [
-      ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
-      ChatMessage(role: .user, content: [.image(path: image), .text(expectedText)]),
-    ])
+    #expect(
+      builder.messages(for: sample) == [
+        ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
+        ChatMessage(role: .user, content: [.image(path: image), .text(expectedText)]),
+      ])
   }
 
   @Test func mmstarWithoutHintStartsWithQuestion() throws {
     let (suite, samples) = try bundledSamples("mmstar")
     let sample = try #require(samples.first { $0.id == "1" })
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: .paper)
-    #expect(builder.datasetPrompt(for: sample)
-      == "Question: What emotion does the face in the image express?\nOptions:\nA. Sad\nB. Happy\nC. Angry\nD. Surprised\nPlease select the correct answer from the options above. \n")
+    #expect(
+      builder.datasetPrompt(for: sample)
+        == "Question: What emotion does the face in the image express?\nOptions:\nA. Sad\nB. Happy\nC. Angry\nD. Surprised\nPlease select the correct answer from the options above. \n"
+    )
   }
 
   @Test func mmstarDefaultTemplateEqualsTheManifests() throws {
@@ -71,14 +74,16 @@ struct PromptBuilderTests {
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: .paper)
     let sample = samples[0]
     let image = try #require(sample.images.first).absolutePath
-    #expect(builder.messages(for: sample) == [
-      ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
-      ChatMessage(
-        role: .user,
-        content: [
-          .image(path: image), .text("What is the name of the company?\nAnswer the question using a single word or phrase."),
-        ]),
-    ])
+    #expect(
+      builder.messages(for: sample) == [
+        ChatMessage(role: .system, content: [.text(ReferencePrompts.system)]),
+        ChatMessage(
+          role: .user,
+          content: [
+            .image(path: image),
+            .text("What is the name of the company?\nAnswer the question using a single word or phrase."),
+          ]),
+      ])
   }
 
   @Test func refcocoPromptIsOneUserTurnWithTheOneThinkerTemplate() throws {
@@ -89,9 +94,11 @@ struct PromptBuilderTests {
       "Please provide the bounding box coordinate of the region this sentence describes: the red square on the left."
     let image = try #require(sample.images.first).absolutePath
     #expect(image.hasSuffix("/refcoco/images/refcoco_val_1.png"))
-    #expect(builder.messages(for: sample) == [
-      ChatMessage(role: .user, content: [.image(path: image), .text(problem + ReferencePrompts.groundingAfterProblem)])
-    ])
+    #expect(
+      builder.messages(for: sample) == [
+        ChatMessage(
+          role: .user, content: [.image(path: image), .text(problem + ReferencePrompts.groundingAfterProblem)])
+      ])
   }
 
   @Test func refcocoDatasetProfileKeepsTheGroundingSuffixWithoutThinkInstruction() throws {

@@ -14,7 +14,8 @@ struct PythonJSONTests {
     #expect(nan.isNaN)
     #expect(PythonJSON.parse("Infinity") == .number(.infinity))
     #expect(PythonJSON.parse("-Infinity") == .number(-.infinity))
-    #expect(PythonJSON.parse("[NaN, -Infinity]").map { if case .array(let a) = $0 { return a.count } else { return 0 } } == 2)
+    #expect(
+      PythonJSON.parse("[NaN, -Infinity]").map { if case .array(let a) = $0 { return a.count } else { return 0 } } == 2)
     // Lower-case and signed spellings are not JSON for Python either.
     #expect(PythonJSON.parse("nan") == nil)
     #expect(PythonJSON.parse("+Infinity") == nil)
@@ -65,18 +66,20 @@ struct PythonJSONTests {
   @Test func whitespaceAndTrailingGarbage() {
     #expect(PythonJSON.parse(" {\"a\": 1} \n") == .object(["a": .number(1)]))
     #expect(PythonJSON.parse("\r\n\t[1]\t") == .array([.number(1)]))
-    for bad in ["{} x", "[1]]", "1 2", "{\"boxes\": [1, 2, 3, 4]}.", "", "  ", "\u{A0}[1]", "[1,]", "{\"a\":1,}",
-      "{'a': 1}", "True", "[1", "{\"a\" 1}", "{1: 2}"]
-    {
+    for bad in [
+      "{} x", "[1]]", "1 2", "{\"boxes\": [1, 2, 3, 4]}.", "", "  ", "\u{A0}[1]", "[1,]", "{\"a\":1,}",
+      "{'a': 1}", "True", "[1", "{\"a\" 1}", "{1: 2}",
+    ] {
       #expect(PythonJSON.parse(bad) == nil, "\(bad.debugDescription)")
     }
   }
 
   @Test func nestedStructures() {
-    #expect(PythonJSON.parse(#"{"boxes": [[1, 2], {"k": null}], "t": true, "f": false}"#)
-      == .object([
-        "boxes": .array([.array([.number(1), .number(2)]), .object(["k": .null])]), "t": .bool(true),
-        "f": .bool(false),
-      ]))
+    #expect(
+      PythonJSON.parse(#"{"boxes": [[1, 2], {"k": null}], "t": true, "f": false}"#)
+        == .object([
+          "boxes": .array([.array([.number(1), .number(2)]), .object(["k": .null])]), "t": .bool(true),
+          "f": .bool(false),
+        ]))
   }
 }

@@ -9,14 +9,16 @@ import Testing
 struct PythonLiteralTests {
   @Test func listOfMixedQuotes() {
     #expect(PythonLiteral.parse("['a', \"b's\"]") == .array([.string("a"), .string("b's")]))
-    #expect(PythonLiteral.parse("[\"Children's Hospital\", \"children's hospital\"]")
-      == .array([.string("Children's Hospital"), .string("children's hospital")]))
+    #expect(
+      PythonLiteral.parse("[\"Children's Hospital\", \"children's hospital\"]")
+        == .array([.string("Children's Hospital"), .string("children's hospital")]))
   }
 
   @Test func escapes() {
     // eval(r"'a\nb\t\\\'\"\x41\u00e9\U0001F600'") == 'a\nb\t\\\'"Aé😀'
-    #expect(PythonLiteral.parse(#"'a\nb\t\\\'\"\x41\u00e9\U0001F600'"#)
-      == .string("a\nb\t\\'\"A\u{E9}\u{1F600}"))
+    #expect(
+      PythonLiteral.parse(#"'a\nb\t\\\'\"\x41\u00e9\U0001F600'"#)
+        == .string("a\nb\t\\'\"A\u{E9}\u{1F600}"))
     // An unknown escape keeps its backslash: eval(r"'\d'") == '\\d'.
     #expect(PythonLiteral.parse(#"'\d'"#) == .string("\\d"))
     // A backslash-newline continues the string.
@@ -37,20 +39,22 @@ struct PythonLiteralTests {
   }
 
   @Test func nestedListsAndScalars() {
-    #expect(PythonLiteral.parse("[['a', 1], [2.5, [True, False, None]], -3]")
-      == .array([
-        .array([.string("a"), .number(1)]),
-        .array([.number(2.5), .array([.bool(true), .bool(false), .null])]),
-        .number(-3),
-      ]))
+    #expect(
+      PythonLiteral.parse("[['a', 1], [2.5, [True, False, None]], -3]")
+        == .array([
+          .array([.string("a"), .number(1)]),
+          .array([.number(2.5), .array([.bool(true), .bool(false), .null])]),
+          .number(-3),
+        ]))
     #expect(PythonLiteral.parse("[]") == .array([]))
     #expect(PythonLiteral.parse(" [ 1 , 2 , ] ") == .array([.number(1), .number(2)]))
   }
 
   @Test func tuplesAndDicts() {
     #expect(PythonLiteral.parse("('a', 'b')") == .array([.string("a"), .string("b")]))
-    #expect(PythonLiteral.parse("{'x': 1, \"y\": [None], 'z': {'w': 'v'}}")
-      == .object(["x": .number(1), "y": .array([.null]), "z": .object(["w": .string("v")])]))
+    #expect(
+      PythonLiteral.parse("{'x': 1, \"y\": [None], 'z': {'w': 'v'}}")
+        == .object(["x": .number(1), "y": .array([.null]), "z": .object(["w": .string("v")])]))
     #expect(PythonLiteral.parse("{}") == .object([:]))
   }
 

@@ -8,9 +8,10 @@ import Testing
 @Suite("PythonString")
 struct PythonStringTests {
   @Test func whitespaceSetIsPythons() {
-    for value: UInt32 in [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000,
-      0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
-    {
+    for value: UInt32 in [
+      0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000,
+      0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+    ] {
       #expect(PythonString.isSpace(Unicode.Scalar(value)!), "U+\(String(value, radix: 16))")
     }
     // Not whitespace in Python: ZWSP, BOM, U+180E (no longer a space), NUL, "x".
@@ -80,7 +81,8 @@ struct PythonStringTests {
     "1._5", "infinite", "nan1", "1 2", "+", "0b1", "1d", "1f", "inf_",
   ])
   func floatRejects(_ text: String) {
-    #expect(PythonString.float(text) == nil, "\(text.debugDescription) → \(String(describing: PythonString.float(text)))")
+    #expect(
+      PythonString.float(text) == nil, "\(text.debugDescription) → \(String(describing: PythonString.float(text)))")
   }
 
   /// Python's `float` also reads other Unicode decimal digits: `float('１２') == 12.0` (full-width digits).

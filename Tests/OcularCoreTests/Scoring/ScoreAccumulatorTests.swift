@@ -65,14 +65,15 @@ struct ScoreAccumulatorTests {
     #expect(accumulator.breakdown["split"]?["testA"]?.mean == 1)
     #expect(accumulator.breakdownMeasures["split"]?["val"]?["iou"]?.mean == 0.25)
     let summary = accumulator.summary()
-    #expect(summary.values == [
-      MetricValue(dimension: "overall", key: "all", metric: "acc", value: 75, count: 4),
-      MetricValue(dimension: "overall", key: "all", metric: "iou", value: 37.5, count: 4),
-      MetricValue(dimension: "split", key: "testA", metric: "acc", value: 100, count: 2),
-      MetricValue(dimension: "split", key: "testA", metric: "iou", value: 50, count: 2),
-      MetricValue(dimension: "split", key: "val", metric: "acc", value: 50, count: 2),
-      MetricValue(dimension: "split", key: "val", metric: "iou", value: 25, count: 2),
-    ])
+    #expect(
+      summary.values == [
+        MetricValue(dimension: "overall", key: "all", metric: "acc", value: 75, count: 4),
+        MetricValue(dimension: "overall", key: "all", metric: "iou", value: 37.5, count: 4),
+        MetricValue(dimension: "split", key: "testA", metric: "acc", value: 100, count: 2),
+        MetricValue(dimension: "split", key: "testA", metric: "iou", value: 50, count: 2),
+        MetricValue(dimension: "split", key: "val", metric: "acc", value: 50, count: 2),
+        MetricValue(dimension: "split", key: "val", metric: "iou", value: 25, count: 2),
+      ])
   }
 
   @Test func aSampleMayCountInSeveralKeysOfADimension() {
@@ -132,14 +133,18 @@ struct BenchmarkSummaryTests {
   }
 
   @Test func groundingWithoutSplitsUsesThePooledMean() {
-    let summary = summarize(BenchmarkRegistry.refcoco, [scored("1", 1), scored("2", 0), scored("3", 0), scored("4", 1)])
+    let summary = summarize(
+      BenchmarkRegistry.refcoco, [scored("1", 1), scored("2", 0), scored("3", 0), scored("4", 1)])
     #expect(summary.headline == 50)
   }
 
   @Test func groundingErrorsCountZeroInTheirSplit() {
     let summary = summarize(
       BenchmarkRegistry.refcoco,
-      [scored("val/1", 1, split: "val"), scored("val/2", 1, .error, split: "val"), scored("testA/1", 1, split: "testA")])
+      [
+        scored("val/1", 1, split: "val"), scored("val/2", 1, .error, split: "val"),
+        scored("testA/1", 1, split: "testA"),
+      ])
     #expect(summary.headline == 75)  // (1/2 + 1/1) / 2
     #expect(summary.errorCount == 1)
   }

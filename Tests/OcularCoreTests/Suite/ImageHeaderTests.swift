@@ -97,7 +97,9 @@ struct ImageHeaderTests {
 
   @Test func syntheticPNGIsRead() throws {
     let bytes = Self.png(width: 640, height: 480)
-    #expect(try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes) == ImageHeader(format: .png, width: 640, height: 480))
+    #expect(
+      try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes)
+        == ImageHeader(format: .png, width: 640, height: 480))
   }
 
   @Test func implausibleSize() {
@@ -112,14 +114,18 @@ struct ImageHeaderTests {
     let wide = Self.png(width: 65_535, height: 65_535)
     #expect(throws: ImageHeader.Failure.implausibleSize(width: 65_535, height: 65_535)) { try ImageHeader.read(wide) }
     // A zero side is implausible too.
-    #expect(throws: ImageHeader.Failure.implausibleSize(width: 0, height: 10)) { try ImageHeader.read(Self.png(width: 0, height: 10)) }
+    #expect(throws: ImageHeader.Failure.implausibleSize(width: 0, height: 10)) {
+      try ImageHeader.read(Self.png(width: 0, height: 10))
+    }
     // The limits themselves are accepted: 20000 × 20000 = 400 MP.
     #expect(throws: Never.self) { try ImageHeader.read(Self.png(width: 20_000, height: 20_000)) }
   }
 
   @Test func pngWhoseTailIsNotIENDIsTruncated() {
     let bytes = Self.png(width: 10, height: 10, iend: false) + [1, 2, 3, 4, 5, 6, 7, 8]
-    #expect(throws: ImageHeader.Failure.truncated(.png)) { try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes) }
+    #expect(throws: ImageHeader.Failure.truncated(.png)) {
+      try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes)
+    }
     #expect(ImageHeader.Failure.truncated(.png).description == "truncated or corrupt PNG image")
   }
 
@@ -137,23 +143,32 @@ struct ImageHeaderTests {
 
   @Test func syntheticGIF89a() throws {
     var bytes = Array("GIF89a".utf8) + [0x02, 0x00, 0x03, 0x00, 0, 0, 0]
-    #expect(throws: ImageHeader.Failure.truncated(.gif)) { try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes) }
+    #expect(throws: ImageHeader.Failure.truncated(.gif)) {
+      try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes)
+    }
     bytes.append(0x3B)  // trailer
-    #expect(try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes) == ImageHeader(format: .gif, width: 2, height: 3))
+    #expect(
+      try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes) == ImageHeader(format: .gif, width: 2, height: 3))
   }
 
   @Test func jpegSkipsNonFrameSegmentsBeforeTheFrameHeader() throws {
     // SOI, DHT (C4 is not a frame header), fill bytes, SOF0 declaring 100 rows × 200 columns, EOI.
-    let bytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC4, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x64,
-      0x00, 0xC8, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9]
-    #expect(try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes) == ImageHeader(format: .jpeg, width: 200, height: 100))
+    let bytes: [UInt8] = [
+      0xFF, 0xD8, 0xFF, 0xC4, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x64,
+      0x00, 0xC8, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9,
+    ]
+    #expect(
+      try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes)
+        == ImageHeader(format: .jpeg, width: 200, height: 100))
     // Without EOI at the end the file is truncated.
     let cut = Array(bytes.dropLast(2))
     #expect(throws: ImageHeader.Failure.truncated(.jpeg)) { try ImageHeader.read(cut, fileSize: cut.count, tail: cut) }
   }
 
   @Test func pngWithoutIHDRIsTruncated() {
-    let bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0] + Array("IDAT".utf8) + [UInt8](repeating: 0, count: 12)
+    let bytes: [UInt8] =
+      [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0] + Array("IDAT".utf8)
+      + [UInt8](repeating: 0, count: 12)
     #expect(throws: ImageHeader.Failure.truncated(.png)) { try ImageHeader.read(bytes) }
   }
 

@@ -284,7 +284,8 @@ struct SuiteCatalogTests {
   @Test func catalogOfCopiedSuites() throws {
     try withTemporaryFolder { folder in
       for name in ["refcoco", "docvqa", "mmstar"] { _ = try SuiteCopy(of: name, in: folder) }
-      try FileManager.default.createDirectory(at: folder.appendingPathComponent("not-a-suite"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: folder.appendingPathComponent("not-a-suite"), withIntermediateDirectories: true)
       let catalog = SuiteCatalog(root: folder.path)
       #expect(catalog.suiteFolders() == ["docvqa", "mmstar", "refcoco"])
       #expect(try catalog.openAll().map(\.name) == ["mmstar", "docvqa", "refcoco"])

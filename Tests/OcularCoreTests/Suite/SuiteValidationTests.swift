@@ -144,11 +144,16 @@ struct SampleRecordValidationTests {
   }
 
   @Test func invalidUTF8() throws {
-    try expectLoadError("docvqa", { copy in
-      var lines = try copy.lines("samples.jsonl").map { Array($0.utf8) }
-      lines[1] = Array(#"{"index": 2, "question": "caf"#.utf8) + [0xE9] + Array(#"", "answer": "['x']", "image_path": "docvqa_2.png"}"#.utf8)
-      try Data(lines.joined(separator: [0x0A]) + [0x0A]).write(to: copy.file("samples.jsonl"))
-    }) {
+    try expectLoadError(
+      "docvqa",
+      { copy in
+        var lines = try copy.lines("samples.jsonl").map { Array($0.utf8) }
+        lines[1] =
+          Array(#"{"index": 2, "question": "caf"#.utf8) + [0xE9]
+          + Array(#"", "answer": "['x']", "image_path": "docvqa_2.png"}"#.utf8)
+        try Data(lines.joined(separator: [0x0A]) + [0x0A]).write(to: copy.file("samples.jsonl"))
+      }
+    ) {
       "\($0.display("samples.jsonl")):2: invalid UTF-8"
     }
   }
@@ -163,7 +168,14 @@ struct SampleRecordValidationTests {
     try expectLoadError("mmstar", { try $0.editRecord(4, of: samples) { $0["answer"] = "E" } }) {
       "\($0.display("samples.jsonl")):4: answer \"E\" names no option of the record"
     }
-    try expectLoadError("mmstar", { try $0.editRecord(4, of: samples) { $0["B"] = NSNull(); $0["answer"] = "B" } }) {
+    try expectLoadError(
+      "mmstar",
+      {
+        try $0.editRecord(4, of: samples) {
+          $0["B"] = NSNull(); $0["answer"] = "B"
+        }
+      }
+    ) {
       "\($0.display("samples.jsonl")):4: answer \"B\" names no option of the record"
     }
   }
@@ -179,7 +191,8 @@ struct SampleRecordValidationTests {
 
   @Test func groundingSolutionWithoutABox() throws {
     try expectLoadError(
-      "refcoco", { try $0.editRecord(2, of: "eval_refcoco_val.jsonl") { $0["solution"] = "<answer>[1, 2, 3, 4]</answer>" } }
+      "refcoco",
+      { try $0.editRecord(2, of: "eval_refcoco_val.jsonl") { $0["solution"] = "<answer>[1, 2, 3, 4]</answer>" } }
     ) {
       "\($0.display("eval_refcoco_val.jsonl")):2: field \"solution\" must hold <answer>{\"boxes\": [x1, y1, x2, y2]}</answer>"
     }
@@ -219,20 +232,26 @@ struct ImagePathValidationTests {
   }
 
   @Test func symlinkEscapingTheFolder() throws {
-    try expectLoadError("docvqa", { copy in
-      try FileManager.default.createSymbolicLink(
-        atPath: copy.file("images/evil.png").path, withDestinationPath: TestPaths.image("mmstar", "mmstar_1.png"))
-      try copy.editRecord(1, of: samples) { $0["image_path"] = "evil.png" }
-    }) {
+    try expectLoadError(
+      "docvqa",
+      { copy in
+        try FileManager.default.createSymbolicLink(
+          atPath: copy.file("images/evil.png").path, withDestinationPath: TestPaths.image("mmstar", "mmstar_1.png"))
+        try copy.editRecord(1, of: samples) { $0["image_path"] = "evil.png" }
+      }
+    ) {
       "\($0.display("samples.jsonl")):1: path \"images/evil.png\" resolves outside the suite folder (symlink)"
     }
     // A symlinked sample file escaping the folder is refused too (no line: the manifest names it).
-    try expectLoadError("docvqa", { copy in
-      try FileManager.default.removeItem(at: copy.file("samples.jsonl"))
-      try FileManager.default.createSymbolicLink(
-        atPath: copy.file("samples.jsonl").path,
-        withDestinationPath: TestPaths.benchmarks.appendingPathComponent("docvqa/samples.jsonl").path)
-    }) {
+    try expectLoadError(
+      "docvqa",
+      { copy in
+        try FileManager.default.removeItem(at: copy.file("samples.jsonl"))
+        try FileManager.default.createSymbolicLink(
+          atPath: copy.file("samples.jsonl").path,
+          withDestinationPath: TestPaths.benchmarks.appendingPathComponent("docvqa/samples.jsonl").path)
+      }
+    ) {
       "\($0.display("suite.json")): path \"samples.jsonl\" resolves outside the suite folder (symlink)"
     }
   }
@@ -256,31 +275,40 @@ struct ImagePathValidationTests {
   }
 
   @Test func zeroByteImage() throws {
-    try expectLoadError("docvqa", { copy in
-      try Data().write(to: copy.file("images/empty.png"))
-      try copy.editRecord(1, of: samples) { $0["image_path"] = "empty.png" }
-    }) {
+    try expectLoadError(
+      "docvqa",
+      { copy in
+        try Data().write(to: copy.file("images/empty.png"))
+        try copy.editRecord(1, of: samples) { $0["image_path"] = "empty.png" }
+      }
+    ) {
       "\($0.display("samples.jsonl")):1: image \"empty.png\": empty image file"
     }
   }
 
   @Test func truncatedImages() throws {
     for (file, format) in [("docvqa_1.png", "PNG"), ("docvqa_4.jpg", "JPEG"), ("docvqa_9.webp", "WEBP")] {
-      try expectLoadError("docvqa", { copy in
-        let bytes = try Data(contentsOf: copy.file("images/\(file)"))
-        try bytes.prefix(bytes.count / 2).write(to: copy.file("images/cut-\(file)"))
-        try copy.editRecord(1, of: samples) { $0["image_path"] = "cut-\(file)" }
-      }) {
+      try expectLoadError(
+        "docvqa",
+        { copy in
+          let bytes = try Data(contentsOf: copy.file("images/\(file)"))
+          try bytes.prefix(bytes.count / 2).write(to: copy.file("images/cut-\(file)"))
+          try copy.editRecord(1, of: samples) { $0["image_path"] = "cut-\(file)" }
+        }
+      ) {
         "\($0.display("samples.jsonl")):1: image \"cut-\(file)\": truncated or corrupt \(format) image"
       }
     }
   }
 
   @Test func notAnImage() throws {
-    try expectLoadError("docvqa", { copy in
-      try Data("just text".utf8).write(to: copy.file("images/note.png"))
-      try copy.editRecord(1, of: samples) { $0["image_path"] = "note.png" }
-    }) {
+    try expectLoadError(
+      "docvqa",
+      { copy in
+        try Data("just text".utf8).write(to: copy.file("images/note.png"))
+        try copy.editRecord(1, of: samples) { $0["image_path"] = "note.png" }
+      }
+    ) {
       "\($0.display("samples.jsonl")):1: image \"note.png\": not a PNG, JPEG, GIF or WebP image"
     }
   }
