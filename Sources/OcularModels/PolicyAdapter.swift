@@ -22,7 +22,8 @@ public struct PolicyAdapter: ModelAdapter {
   }
 
   public var description: AdapterDescription {
-    AdapterDescription(model: "builtin:\(policy.rawValue)", kind: "builtin", boxFormat: .norm1000, maxConcurrency: 64)
+    // No declared convention: each answer is already in the form its reference reads.
+    AdapterDescription(model: "builtin:\(policy.rawValue)", kind: "builtin", maxConcurrency: 64)
   }
 
   public func generate(_ request: Request) async throws -> Response {

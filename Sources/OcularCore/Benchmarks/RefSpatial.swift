@@ -71,7 +71,7 @@ public struct RefSpatialBenchmark: Benchmark {
     case .success(let loaded): mask = loaded
     case .failure(let error): return SampleScore(value: 0, status: .error, notes: ["mask: \(error.message)"])
     }
-    switch Point2DParser.parse(extraction.answer, width: mask.width, height: mask.height) {
+    switch Point2DParser.parse(extraction.answer, width: mask.width, height: mask.height, format: options.boxFormat) {
     case .failure(let failure):
       return .unparsed(notes: ["point2d: the reference parser raises \(failure.message)"])
     case .success(let points):

@@ -137,7 +137,7 @@ public struct RoboSpatialBenchmark: Benchmark {
       guard let image = sample.images.first else {
         return SampleScore(value: 0, status: .error, notes: ["robospatial: no image to size the answer"])
       }
-      switch Point2DParser.parse(answer, width: image.width, height: image.height) {
+      switch Point2DParser.parse(answer, width: image.width, height: image.height, format: options.boxFormat) {
       case .failure(let failure):
         return .unparsed(notes: ["point2d: the reference parser raises \(failure.message)"])
       case .success(let points):

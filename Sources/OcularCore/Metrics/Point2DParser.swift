@@ -80,13 +80,27 @@ public enum Point2DParser {
   }
 
   /// Parses an answer for an image of `width` × `height` pixels (a size of 0 counts as 1, as in the reference).
-  public static func parse(_ text: String, width: Int, height: Int) -> Result<Points, Failure> {
+  ///
+  /// - Parameter format: The model's declared point convention; nil guesses from magnitudes as the reference does.
+  public static func parse(_ text: String, width: Int, height: Int, format: BoxFormat? = nil) -> Result<Points, Failure>
+  {
     let w = width != 0 ? Double(width) : 1
     let h = height != 0 ? Double(height) : 1
-    if let groups = structuredPoints(text, width: w, height: h) {
+    if let groups = structuredPoints(text, width: w, height: h, format: format) {
       return .success(Points(groups: groups, step: .structured, width: w, height: h))
     }
-    return textPoints(text, width: w, height: h).map { Points(groups: $0, step: .text, width: w, height: h) }
+    return textPoints(text, width: w, height: h, format: format).map {
+      Points(groups: $0, step: .text, width: w, height: h)
+    }
+  }
+
+  /// A point in the model's declared convention, as a fraction of the width and height.
+  static func normalised(x: Double, y: Double, format: BoxFormat, width: Double, height: Double) -> Group {
+    switch format {
+    case .norm1: return .point(x: x, y: y)
+    case .norm1000: return .point(x: x / 1000, y: y / 1000)
+    case .pixel: return .point(x: x / width, y: y / height)
+    }
   }
 
   /// The reference's pixel step for one normalised coordinate: `np.clip(v * size, 0, size - 1)`, rounded half to
@@ -205,7 +219,7 @@ public enum Point2DParser {
   }
 
   /// `_json2pts`: nil when it returns None (no parse, not a list, or no usable point).
-  static func structuredPoints(_ text: String, width: Double, height: Double) -> [Group]? {
+  static func structuredPoints(_ text: String, width: Double, height: Double, format: BoxFormat? = nil) -> [Group]? {
     let source = PythonString.strip(stripFence(text))
     var object = PythonJSON.parse(source).map(Value.init)
     if object == nil || object.map({ if case .null = $0 { true } else { false } }) == true {
@@ -222,7 +236,9 @@ public enum Point2DParser {
         continue
       }
       let magnitude = pythonMax(abs(x), abs(y))
-      if 0 <= magnitude && magnitude <= 1.5 {
+      if let format {
+        groups.append(normalised(x: x, y: y, format: format, width: width, height: height))
+      } else if 0 <= magnitude && magnitude <= 1.5 {
         groups.append(.point(x: x, y: y))
       } else if 0 <= magnitude && magnitude <= 1000 {
         groups.append(.point(x: x / 1000, y: y / 1000))
@@ -236,16 +252,20 @@ public enum Point2DParser {
   // MARK: - Text step
 
   /// `_text2pts`: every match of `\(([-+]?\d+\.?\d*(?:,\s*[-+]?\d+\.?\d*)*?)\)`, in order.
-  static func textPoints(_ text: String, width: Double, height: Double) -> Result<[Group], Failure> {
+  static func textPoints(_ text: String, width: Double, height: Double, format: BoxFormat? = nil) -> Result<
+    [Group], Failure
+  > {
     var groups: [Group] = []
     for numbers in tupleMatches(text) {
       let magnitude = numbers.dropFirst().reduce(abs(numbers[0])) { pythonMax($0, abs($1)) }
-      let isNormalised = 0 <= magnitude && magnitude <= 1.5
+      // A declared convention replaces the magnitude guess (which has no 0–1000 branch here).
+      let isNormalised = format.map { $0 != .pixel } ?? (0 <= magnitude && magnitude <= 1.5)
+      let scale = format == .norm1000 ? 1000.0 : 1.0
       if numbers.count == 2 {
-        let (x, y) = (numbers[0], numbers[1])
+        let (x, y) = (numbers[0] / scale, numbers[1] / scale)
         groups.append(isNormalised ? .point(x: x, y: y) : .point(x: x / width, y: y / height))
       } else if numbers.count == 4 {
-        var (x0, y0, x1, y1) = (numbers[0], numbers[1], numbers[2], numbers[3])
+        var (x0, y0, x1, y1) = (numbers[0] / scale, numbers[1] / scale, numbers[2] / scale, numbers[3] / scale)
         if isNormalised {
           x0 *= width
           y0 *= height
