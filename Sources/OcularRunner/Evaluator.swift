@@ -270,7 +270,8 @@ public struct Evaluator: Sendable {
       response: response.text, thinking: extraction.thinking, extracted: extraction.answer,
       hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink, judgeOutput: judgeOutput,
       latencyMilliseconds: latency, promptTokens: response.usage?.promptTokens,
-      completionTokens: response.usage?.completionTokens)
+      completionTokens: response.usage?.completionTokens, logprobCount: response.tokenLogprobs?.count,
+      meanNegativeLogprob: response.meanNegativeLogprob)
   }
 
   /// The stored form of a request: `{"messages": […], "params": {…}}`.

@@ -189,6 +189,10 @@ public struct SampleRecord: Sendable, Hashable {
   public var promptTokens: Int?
   /// Completion tokens, when reported.
   public var completionTokens: Int?
+  /// How many token log-probabilities the adapter returned, when it returned any.
+  public var logprobCount: Int?
+  /// The mean of −log p over the returned tokens (the paper's entropy proxy), when the adapter returned logprobs.
+  public var meanNegativeLogprob: Double?
 
   /// Creates a record.
   public init(
@@ -197,7 +201,8 @@ public struct SampleRecord: Sendable, Hashable {
     response: String?, thinking: String? = nil, extracted: String? = nil, hasAnswerTag: Bool = false,
     isAnswerInThink: Bool = false, errorReason: String? = nil, judgeOutput: String? = nil,
     latencyMilliseconds: Double? = nil,
-    promptTokens: Int? = nil, completionTokens: Int? = nil
+    promptTokens: Int? = nil, completionTokens: Int? = nil, logprobCount: Int? = nil,
+    meanNegativeLogprob: Double? = nil
   ) {
     self.runID = runID
     self.key = key
@@ -218,6 +223,8 @@ public struct SampleRecord: Sendable, Hashable {
     self.latencyMilliseconds = latencyMilliseconds
     self.promptTokens = promptTokens
     self.completionTokens = completionTokens
+    self.logprobCount = logprobCount
+    self.meanNegativeLogprob = meanNegativeLogprob
   }
 
   /// The breakdown cells.

@@ -131,11 +131,11 @@ extension RunStore {
         arguments: [runB, runA, suite])
       while let row = try rows.next() {
         let a = PairedSide(
-          status: SampleStatus(rawValue: row[4]) ?? .error, score: row[5], extracted: Self.storedText(row[6]),
-          parsed: Self.storedText(row[7]), errorReason: row[8])
+          status: SampleStatus(rawValue: row[4]) ?? .error, score: row[5], extracted: Self.text(row[6]),
+          parsed: Self.text(row[7]), errorReason: row[8])
         let b = PairedSide(
-          status: SampleStatus(rawValue: row[9]) ?? .error, score: row[10], extracted: Self.storedText(row[11]),
-          parsed: Self.storedText(row[12]), errorReason: row[13])
+          status: SampleStatus(rawValue: row[9]) ?? .error, score: row[10], extracted: Self.text(row[11]),
+          parsed: Self.text(row[12]), errorReason: row[13])
         try body(
           SamplePair(
             key: SampleKey(suite: suite, sampleID: row[0], repeatIndex: row[1]), a: a, b: b, breakdownJSON: row[2],
@@ -164,7 +164,7 @@ extension RunStore {
       try Row.fetchAll(
         db, sql: "SELECT * FROM samples WHERE run_id = ? AND suite = ? AND sample_id = ? ORDER BY repeat",
         arguments: [id, suite, sampleID]
-      ).map(Self.comparisonRecord(from:))
+      ).map(Self.sample(from:))
     }
   }
 
@@ -179,7 +179,7 @@ extension RunStore {
           LIMIT ?
           """,
         arguments: [id, suite, limit]
-      ).map(Self.comparisonRecord(from:))
+      ).map(Self.sample(from:))
     }
   }
 
@@ -201,23 +201,10 @@ extension RunStore {
     let stamp = Self.now()
     do {
       try writerForTesting.write { db in
-        let insert = try db.cachedStatement(
-          sql: """
-            INSERT INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json, parsed,
-              notes, breakdown_json, request_json, response, thinking, extracted, has_answer_tag, answer_in_think,
-              error, latency_ms, prompt_tokens, completion_tokens, completed_at, judge_output)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try db.cachedStatement(sql: Self.insertSampleSQL(replacing: false))
         for sample in samples {
           do {
-            try insert.execute(arguments: [
-              sample.runID, sample.key.suite, sample.key.sampleID, sample.key.repeatIndex, sample.status.rawValue,
-              sample.score, sample.measuresJSON, Self.storedBlob(sample.parsed), sample.notes.joined(separator: "\n"),
-              sample.breakdownJSON, sample.requestJSON, Self.storedBlob(sample.response),
-              Self.storedBlob(sample.thinking), Self.storedBlob(sample.extracted), sample.hasAnswerTag,
-              sample.isAnswerInThink, sample.errorReason, sample.latencyMilliseconds, sample.promptTokens,
-              sample.completionTokens, stamp, Self.storedBlob(sample.judgeOutput),
-            ])
+            try insert.execute(arguments: Self.insertArguments(sample, stamp: stamp))
           } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError.database(
               path: path,
@@ -231,33 +218,5 @@ extension RunStore {
     } catch {
       throw .database(path: path, message: Self.message(error))
     }
-  }
-
-  /// Model text is stored as UTF-8 blobs (as ``save(_:)`` does), so NUL bytes survive.
-  private static func storedBlob(_ text: String?) -> Data? {
-    text.map { Data($0.utf8) }
-  }
-
-  private static func storedText(_ value: DatabaseValue) -> String? {
-    switch value.storage {
-    case .blob(let data): return String(decoding: data, as: UTF8.self)
-    case .string(let string): return string
-    default: return nil
-    }
-  }
-
-  private static func comparisonRecord(from row: Row) -> SampleRecord {
-    let notes: String = row["notes"]
-    return SampleRecord(
-      runID: row["run_id"],
-      key: SampleKey(suite: row["suite"], sampleID: row["sample_id"], repeatIndex: row["repeat"]),
-      status: SampleStatus(rawValue: row["status"]) ?? .error, score: row["score"],
-      measuresJSON: row["measures_json"], parsed: storedText(row["parsed"]),
-      notes: notes.isEmpty ? [] : notes.components(separatedBy: "\n"), breakdownJSON: row["breakdown_json"],
-      requestJSON: row["request_json"], response: storedText(row["response"]), thinking: storedText(row["thinking"]),
-      extracted: storedText(row["extracted"]), hasAnswerTag: row["has_answer_tag"],
-      isAnswerInThink: row["answer_in_think"], errorReason: row["error"], judgeOutput: storedText(row["judge_output"]),
-      latencyMilliseconds: row["latency_ms"],
-      promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"])
   }
 }

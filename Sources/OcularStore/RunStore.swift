@@ -14,9 +14,6 @@ public final class RunStore: Sendable {
   /// The database connection, for the store's own tests.
   var writerForTesting: any DatabaseWriter { writer }
 
-  /// The schema migrations, oldest first; a database with an identifier not listed here is from a newer Ocular.
-  static let migrationIdentifiers = ["v1", "v2-judge-output"]
-
   /// Opens (or creates) the store at a path, creating its folder.
   ///
   /// A file that is not an SQLite database, or is one but not Ocular's, is refused and never modified.
@@ -55,6 +52,15 @@ public final class RunStore: Sendable {
         throw .database(path: path, message: Self.message(error))
       }
     }
+  }
+
+  /// Opens the store at a path that must exist already.
+  ///
+  /// Commands that only read use this, so that a mistyped `--db` is an error rather than a new empty store, and a
+  /// reader polling for a store another process is creating never creates it first.
+  public convenience init(existingAt path: String) throws(StoreError) {
+    guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+    try self.init(path: path)
   }
 
   /// Opens a store in memory, for tests.
@@ -98,101 +104,125 @@ public final class RunStore: Sendable {
     }
   }
 
+  /// Applies the migrations a store lacks, all in one immediate transaction.
+  ///
+  /// GRDB's `DatabaseMigrator` reads the applied identifiers before it takes the write lock, so two processes
+  /// creating the same new store both try to run "v1" and the second fails ("table ocular_meta already exists").
+  /// Here the check and the changes share one `BEGIN IMMEDIATE` transaction: a second process waits for the first
+  /// (busy timeout), then finds every migration applied. Readers never see a half-created schema.
   private static func migrate(_ writer: any DatabaseWriter, path: String) throws {
-    let applied = try writer.read { db -> Set<String> in
-      guard try db.tableExists("grdb_migrations") else { return [] }
-      return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+    try writer.writeWithoutTransaction { db in
+      try db.inTransaction(.immediate) {
+        try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+        let unknown = applied.subtracting(migrationIdentifiers).sorted()
+        guard unknown.isEmpty else { throw StoreError.newerSchema(path: path, unknown: unknown) }
+        for (identifier, apply) in migrations where !applied.contains(identifier) {
+          try apply(db)
+          try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [identifier])
+        }
+        return .commit
+      }
     }
-    let unknown = applied.subtracting(migrationIdentifiers).sorted()
-    guard unknown.isEmpty else { throw StoreError.newerSchema(path: path, unknown: unknown) }
-    try migrator.migrate(writer)
   }
 
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
-    migrator.registerMigration("v1") { db in
-      try db.execute(
-        sql: """
-          CREATE TABLE ocular_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-          INSERT INTO ocular_meta (key, value) VALUES ('format', 'ocular-store');
-          CREATE TABLE runs (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            created_at TEXT NOT NULL,
-            finished_at TEXT,
-            status TEXT NOT NULL,
-            model_spec TEXT NOT NULL,
-            model_name TEXT NOT NULL,
-            adapter_json TEXT NOT NULL,
-            parameters_json TEXT NOT NULL,
-            prompt_profile TEXT NOT NULL,
-            scoring_profile TEXT NOT NULL,
-            scoring_options_json TEXT NOT NULL,
-            repeats INTEGER NOT NULL,
-            harness_version TEXT NOT NULL,
-            git_revision TEXT,
-            suites_json TEXT NOT NULL
-          );
-          CREATE TABLE run_suites (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            suite TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            benchmark TEXT NOT NULL,
-            title TEXT NOT NULL,
-            group_name TEXT NOT NULL,
-            metric TEXT NOT NULL,
-            headline_metric TEXT NOT NULL,
-            judge_label TEXT NOT NULL,
-            reference TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            sample_count INTEGER NOT NULL,
-            is_full_data INTEGER NOT NULL,
-            folder TEXT NOT NULL,
-            headline REAL,
-            unparsed_count INTEGER,
-            error_count INTEGER,
-            seconds REAL NOT NULL DEFAULT 0,
-            PRIMARY KEY (run_id, suite)
-          );
-          CREATE TABLE samples (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            suite TEXT NOT NULL,
-            sample_id TEXT NOT NULL,
-            repeat INTEGER NOT NULL,
-            status TEXT NOT NULL,
-            score REAL NOT NULL,
-            measures_json TEXT NOT NULL,
-            parsed TEXT,
-            notes TEXT NOT NULL,
-            breakdown_json TEXT NOT NULL,
-            request_json TEXT NOT NULL,
-            response TEXT,
-            thinking TEXT,
-            extracted TEXT,
-            has_answer_tag INTEGER NOT NULL,
-            answer_in_think INTEGER NOT NULL,
-            error TEXT,
-            latency_ms REAL,
-            prompt_tokens INTEGER,
-            completion_tokens INTEGER,
-            completed_at TEXT NOT NULL,
-            PRIMARY KEY (run_id, suite, sample_id, repeat)
-          ) WITHOUT ROWID;
-          CREATE TABLE metrics (
-            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            suite TEXT NOT NULL,
-            dimension TEXT NOT NULL,
-            key TEXT NOT NULL,
-            metric TEXT NOT NULL,
-            value REAL NOT NULL,
-            count INTEGER NOT NULL,
-            PRIMARY KEY (run_id, suite, dimension, key, metric)
-          );
-          """)
-    }
-    migrator.registerMigration("v2-judge-output") { db in
-      try db.execute(sql: "ALTER TABLE samples ADD COLUMN judge_output BLOB")
-    }
-    return migrator
+  /// The schema migrations in order, each an identifier and the changes it makes.
+  static let migrations: [(identifier: String, apply: @Sendable (Database) throws -> Void)] = [
+    ("v1", applyVersion1),
+    ("v2-judge-output", { db in try db.execute(sql: "ALTER TABLE samples ADD COLUMN judge_output BLOB") }),
+    (
+      "v3-token-logprobs",
+      { db in
+        try db.execute(
+          sql: """
+            ALTER TABLE samples ADD COLUMN logprob_count INTEGER;
+            ALTER TABLE samples ADD COLUMN mean_negative_logprob REAL;
+            """)
+      }
+    ),
+  ]
+
+  /// The identifiers of the schema migrations, oldest first; a store listing one not here is from a newer Ocular.
+  static var migrationIdentifiers: [String] { migrations.map(\.identifier) }
+
+  private static func applyVersion1(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE ocular_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO ocular_meta (key, value) VALUES ('format', 'ocular-store');
+        CREATE TABLE runs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          created_at TEXT NOT NULL,
+          finished_at TEXT,
+          status TEXT NOT NULL,
+          model_spec TEXT NOT NULL,
+          model_name TEXT NOT NULL,
+          adapter_json TEXT NOT NULL,
+          parameters_json TEXT NOT NULL,
+          prompt_profile TEXT NOT NULL,
+          scoring_profile TEXT NOT NULL,
+          scoring_options_json TEXT NOT NULL,
+          repeats INTEGER NOT NULL,
+          harness_version TEXT NOT NULL,
+          git_revision TEXT,
+          suites_json TEXT NOT NULL
+        );
+        CREATE TABLE run_suites (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          suite TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          benchmark TEXT NOT NULL,
+          title TEXT NOT NULL,
+          group_name TEXT NOT NULL,
+          metric TEXT NOT NULL,
+          headline_metric TEXT NOT NULL,
+          judge_label TEXT NOT NULL,
+          reference TEXT NOT NULL,
+          content_hash TEXT NOT NULL,
+          sample_count INTEGER NOT NULL,
+          is_full_data INTEGER NOT NULL,
+          folder TEXT NOT NULL,
+          headline REAL,
+          unparsed_count INTEGER,
+          error_count INTEGER,
+          seconds REAL NOT NULL DEFAULT 0,
+          PRIMARY KEY (run_id, suite)
+        );
+        CREATE TABLE samples (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          suite TEXT NOT NULL,
+          sample_id TEXT NOT NULL,
+          repeat INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          score REAL NOT NULL,
+          measures_json TEXT NOT NULL,
+          parsed TEXT,
+          notes TEXT NOT NULL,
+          breakdown_json TEXT NOT NULL,
+          request_json TEXT NOT NULL,
+          response TEXT,
+          thinking TEXT,
+          extracted TEXT,
+          has_answer_tag INTEGER NOT NULL,
+          answer_in_think INTEGER NOT NULL,
+          error TEXT,
+          latency_ms REAL,
+          prompt_tokens INTEGER,
+          completion_tokens INTEGER,
+          completed_at TEXT NOT NULL,
+          PRIMARY KEY (run_id, suite, sample_id, repeat)
+        ) WITHOUT ROWID;
+        CREATE TABLE metrics (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          suite TEXT NOT NULL,
+          dimension TEXT NOT NULL,
+          key TEXT NOT NULL,
+          metric TEXT NOT NULL,
+          value REAL NOT NULL,
+          count INTEGER NOT NULL,
+          PRIMARY KEY (run_id, suite, dimension, key, metric)
+        );
+        """)
   }
 
   static func message(_ error: any Error) -> String {
@@ -365,24 +395,34 @@ extension RunStore {
     guard !samples.isEmpty else { return }
     let stamp = Self.now()
     try write { db in
-      let insert = try db.cachedStatement(
-        sql: """
-          INSERT OR REPLACE INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json, parsed,
-            notes, breakdown_json, request_json, response, thinking, extracted, has_answer_tag, answer_in_think,
-            error, latency_ms, prompt_tokens, completion_tokens, completed_at, judge_output)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """)
+      let insert = try db.cachedStatement(sql: Self.insertSampleSQL(replacing: true))
       for sample in samples {
-        try insert.execute(arguments: [
-          sample.runID, sample.key.suite, sample.key.sampleID, sample.key.repeatIndex, sample.status.rawValue,
-          sample.score, sample.measuresJSON, Self.blob(sample.parsed), sample.notes.joined(separator: "\n"),
-          sample.breakdownJSON, sample.requestJSON, Self.blob(sample.response), Self.blob(sample.thinking),
-          Self.blob(sample.extracted),
-          sample.hasAnswerTag, sample.isAnswerInThink, sample.errorReason, sample.latencyMilliseconds,
-          sample.promptTokens, sample.completionTokens, stamp, Self.blob(sample.judgeOutput),
-        ])
+        try insert.execute(arguments: Self.insertArguments(sample, stamp: stamp))
       }
     }
+  }
+
+  /// The statement that stores a sample, replacing an earlier attempt or refusing to.
+  static func insertSampleSQL(replacing: Bool) -> String {
+    """
+    INSERT \(replacing ? "OR REPLACE " : "")INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json,
+      parsed, notes, breakdown_json, request_json, response, thinking, extracted, has_answer_tag, answer_in_think,
+      error, latency_ms, prompt_tokens, completion_tokens, completed_at, judge_output, logprob_count,
+      mean_negative_logprob)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    """
+  }
+
+  /// The values of ``insertSampleSQL(replacing:)`` for a sample; model text goes in as UTF-8 blobs, so NUL survives.
+  static func insertArguments(_ sample: SampleRecord, stamp: String) -> StatementArguments {
+    [
+      sample.runID, sample.key.suite, sample.key.sampleID, sample.key.repeatIndex, sample.status.rawValue,
+      sample.score, sample.measuresJSON, blob(sample.parsed), sample.notes.joined(separator: "\n"),
+      sample.breakdownJSON, sample.requestJSON, blob(sample.response), blob(sample.thinking), blob(sample.extracted),
+      sample.hasAnswerTag, sample.isAnswerInThink, sample.errorReason, sample.latencyMilliseconds,
+      sample.promptTokens, sample.completionTokens, stamp, blob(sample.judgeOutput), sample.logprobCount,
+      sample.meanNegativeLogprob,
+    ]
   }
 
   /// The keys of a suite's samples that need no new attempt: those answered (`ok` or `unparsed`).
@@ -443,11 +483,11 @@ extension RunStore {
   }
 
   /// Model-generated text is stored as UTF-8 blobs: SQLite's text binding would cut it at a NUL byte.
-  private static func blob(_ text: String?) -> Data? {
+  static func blob(_ text: String?) -> Data? {
     text.map { Data($0.utf8) }
   }
 
-  private static func text(_ value: DatabaseValue) -> String? {
+  static func text(_ value: DatabaseValue) -> String? {
     switch value.storage {
     case .blob(let data): return String(decoding: data, as: UTF8.self)
     case .string(let string): return string
@@ -455,7 +495,8 @@ extension RunStore {
     }
   }
 
-  private static func sample(from row: Row) -> SampleRecord {
+  /// A sample record from a `samples` row.
+  static func sample(from row: Row) -> SampleRecord {
     let notes: String = row["notes"]
     return SampleRecord(
       runID: row["run_id"],
@@ -466,7 +507,7 @@ extension RunStore {
       requestJSON: row["request_json"], response: text(row["response"]), thinking: text(row["thinking"]),
       extracted: text(row["extracted"]), hasAnswerTag: row["has_answer_tag"], isAnswerInThink: row["answer_in_think"],
       errorReason: row["error"], judgeOutput: text(row["judge_output"]), latencyMilliseconds: row["latency_ms"],
-      promptTokens: row["prompt_tokens"],
-      completionTokens: row["completion_tokens"])
+      promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"],
+      logprobCount: row["logprob_count"], meanNegativeLogprob: row["mean_negative_logprob"])
   }
 }

@@ -1,5 +1,7 @@
 /// An error of the run store.
 public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// No store exists at the path, for a command that only reads one.
+  case missing(path: String)
   /// The file is not an SQLite database.
   case notADatabase(path: String)
   /// The file is an SQLite database, but not Ocular's.
@@ -13,6 +15,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
 
   public var description: String {
     switch self {
+    case .missing(let path):
+      return "\(path): no run store here (`ocular eval` creates one; --db picks another)"
     case .notADatabase(let path):
       return "\(path): not an SQLite database (left untouched)"
     case .foreignDatabase(let path):

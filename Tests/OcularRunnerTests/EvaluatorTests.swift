@@ -25,7 +25,34 @@ struct FlakyAdapter: ModelAdapter {
   }
 }
 
+/// An adapter that answers like the oracle with fixed token log-probabilities.
+struct LogprobAdapter: ModelAdapter {
+  var description: AdapterDescription { AdapterDescription(model: "logprobs", kind: "test", maxConcurrency: 2) }
+
+  func generate(_ request: Request) async throws -> Response {
+    Response(text: request.reference.oracle, tokenLogprobs: [-0.1, -0.5, 0, -1.4])
+  }
+}
+
 @Suite struct EvaluatorTests {
+  @Test func tokenLogprobsAreStoredAsACountAndAMeanNegativeLogprob() async throws {
+    let store = try RunStore()
+    let outcome = try await Evaluator(store: store, adapter: LogprobAdapter())
+      .start(suites: try openSuites(["docvqa"]), modelSpec: "logprobs", settings: EvaluationSettings())
+    var seen = 0
+    try store.forEachSample(run: outcome.run.id, suite: "docvqa") { record in
+      seen += 1
+      #expect(record.logprobCount == 4)
+      #expect(abs((record.meanNegativeLogprob ?? 0) - 0.5) < 1e-12)
+    }
+    #expect(seen == 12)
+    let plain = try await Evaluator(store: store, adapter: PolicyAdapter(policy: .oracle))
+      .start(suites: try openSuites(["docvqa"]), modelSpec: "builtin:oracle", settings: EvaluationSettings())
+    try store.forEachSample(run: plain.run.id, suite: "docvqa") { record in
+      #expect(record.logprobCount == nil && record.meanNegativeLogprob == nil)
+    }
+  }
+
   @Test func oracleScoresFullMarksEverywhere() async throws {
     let store = try RunStore()
     let suites = try openSuites(["all"])

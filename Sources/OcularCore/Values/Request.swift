@@ -157,4 +157,10 @@ public struct Response: Sendable, Hashable {
     self.usage = usage
     self.tokenLogprobs = tokenLogprobs
   }
+
+  /// The mean of −log p over the sampled tokens (the paper's per-token entropy proxy), or `nil` without logprobs.
+  public var meanNegativeLogprob: Double? {
+    guard let tokenLogprobs, !tokenLogprobs.isEmpty else { return nil }
+    return -tokenLogprobs.reduce(0, +) / Double(tokenLogprobs.count)
+  }
 }

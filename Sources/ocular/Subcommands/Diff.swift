@@ -53,7 +53,7 @@ struct Diff: AsyncParsableCommand {
   func run() async throws {
     try await Console.reportingErrors {
       try await ComparisonConsole.refusingClearly {
-        let comparer = RunComparer(store: try RunStore(path: store.db))
+        let comparer = RunComparer(store: try RunStore(existingAt: store.db))
         let settings = DiffSettings(
           isForced: force, dimension: by,
           suites: suite.flatMap { $0.split(separator: ",").map(String.init) }, replicates: bootstrap, seed: seed)

@@ -112,7 +112,7 @@ struct Eval: AsyncParsableCommand {
   func run() async throws {
     try await Console.reportingErrors {
       let catalog = SuiteCatalog(root: suites.suitesDir)
-      let runStore = try RunStore(path: store.db)
+      let runStore = resume == nil ? try RunStore(path: store.db) : try RunStore(existingAt: store.db)
       let reporter = ProgressReporter(isTerminal: Console.isErrorTerminal)
       let outcome: EvaluationOutcome
       if let resume {

@@ -62,7 +62,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
   func run() async throws {
     try await Console.reportingErrors {
       try await ComparisonConsole.refusingClearly {
-        let runStore = try RunStore(path: store.db)
+        let runStore = try RunStore(existingAt: store.db)
         let settings = LeaderboardSettings(
           runs: runs, baseline: baseline, isForced: force, includesStatistics: format == .json || format == .html,
           worstCount: format == .html ? worst : 0, replicates: bootstrap, seed: seed)

@@ -30,7 +30,7 @@ struct Rescore: AsyncParsableCommand {
 
   func run() async throws {
     try await Console.reportingErrors {
-      let runStore = try RunStore(path: store.db)
+      let runStore = try RunStore(existingAt: store.db)
       let original = try runStore.run(id: run)
       let chosen = try SuiteCatalog(root: suites.suitesDir).open(selection: original.suiteNames)
       var options: ScoringOptions?

@@ -11,7 +11,7 @@ struct Runs: AsyncParsableCommand {
 
   func run() async throws {
     try await Console.reportingErrors {
-      let reports = RunReports(store: try RunStore(path: store.db))
+      let reports = RunReports(store: try RunStore(existingAt: store.db))
       Console.print(output.json ? try reports.runsJSON() + "\n" : try reports.runTable())
     }
   }
@@ -32,7 +32,7 @@ struct Show: AsyncParsableCommand {
 
   func run() async throws {
     try await Console.reportingErrors {
-      let reports = RunReports(store: try RunStore(path: store.db))
+      let reports = RunReports(store: try RunStore(existingAt: store.db))
       Console.print(
         output.json ? try reports.detailJSON(run: run, suite: suite) + "\n" : try reports.detail(run: run, suite: suite)
       )
@@ -62,7 +62,7 @@ struct Export: AsyncParsableCommand {
 
   func run() async throws {
     try await Console.reportingErrors {
-      let exporter = SampleExporter(store: try RunStore(path: store.db))
+      let exporter = SampleExporter(store: try RunStore(existingAt: store.db))
       var buffer = ""
       try exporter.exportJSONL(run: run, suite: suite) { line in
         buffer += line

@@ -80,6 +80,9 @@ final class RunningCommand {
     try process.run()
   }
 
+  /// A Boolean value that indicates whether the process has not exited yet.
+  var isRunning: Bool { process.isRunning }
+
   /// Sends a signal.
   func send(_ signal: Int32) {
     kill(process.processIdentifier, signal)
