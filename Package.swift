@@ -51,7 +51,7 @@ let package = Package(
         "OcularCore", "OcularModels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "OcularCoreTests", dependencies: ["OcularCore"], exclude: ["Golden"]),
+    .testTarget(name: "OcularCoreTests", dependencies: ["OcularCore"], exclude: ["Golden", "HostileInput"]),
     .testTarget(name: "OcularModelsTests", dependencies: ["OcularModels"], exclude: ["Fixtures"]),
     .testTarget(name: "OcularStoreTests", dependencies: ["OcularStore"]),
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),

@@ -33,6 +33,7 @@ public struct ImageHeader: Sendable, Hashable {
     case unknownFormat
     case truncated(ImageFormat)
     case implausibleSize(width: Int, height: Int)
+    case corruptHeader(ImageFormat, reason: String)
 
     public var description: String {
       switch self {
@@ -40,6 +41,7 @@ public struct ImageHeader: Sendable, Hashable {
       case .unknownFormat: return "not a PNG, JPEG, GIF or WebP image"
       case .truncated(let format): return "truncated or corrupt \(format.rawValue.uppercased()) image"
       case .implausibleSize(let width, let height): return "implausible image size \(width)x\(height)"
+      case .corruptHeader(let format, let reason): return "corrupt \(format.rawValue.uppercased()) header (\(reason))"
       }
     }
   }
@@ -81,7 +83,13 @@ public struct ImageHeader: Sendable, Hashable {
   }
 
   private static func readPNG(_ bytes: [UInt8]) throws(Failure) -> ImageHeader {
-    guard bytes.count >= 24, Array(bytes[12..<16]) == Array("IHDR".utf8) else { throw .truncated(.png) }
+    guard bytes.count >= 33, Array(bytes[12..<16]) == Array("IHDR".utf8), be32(bytes, 8) == 13 else {
+      throw .truncated(.png)
+    }
+    // The IHDR checksum covers the type and the 13 data bytes: a header that lies about its size fails it.
+    guard CRC32.checksum(bytes[12..<29]) == UInt32(be32(bytes, 29)) else {
+      throw .corruptHeader(.png, reason: "IHDR checksum mismatch")
+    }
     return ImageHeader(format: .png, width: be32(bytes, 16), height: be32(bytes, 20))
   }
 
@@ -156,5 +164,21 @@ public struct ImageHeader: Sendable, Hashable {
 
   private static func le32(_ bytes: [UInt8], _ index: Int) -> Int {
     Int(bytes[index]) | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2]) << 16 | Int(bytes[index + 3]) << 24
+  }
+}
+
+/// The CRC-32 of PNG chunks and zlib (ISO 3309, polynomial 0xEDB88320).
+enum CRC32 {
+  private static let table: [UInt32] = (0..<256).map { index in
+    var value = UInt32(index)
+    for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+    return value
+  }
+
+  /// The checksum of some bytes.
+  static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    return crc ^ 0xFFFF_FFFF
   }
 }

@@ -18,6 +18,15 @@ public final class LineReader {
 
   /// Opens a file for reading.
   public init(path: String) throws(CoreError) {
+    // Opening a FIFO would block until a writer comes; a directory would read as empty. Refuse both up front.
+    var status = stat()
+    if stat(path, &status) == 0 {
+      switch status.st_mode & S_IFMT {
+      case S_IFREG: break
+      case S_IFDIR: throw .unreadable(path: path, reason: "a directory, not a file")
+      default: throw .unreadable(path: path, reason: "not a regular file")
+      }
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw .unreadable(path: path, reason: "no such file or not readable")
     }
@@ -30,13 +39,15 @@ public final class LineReader {
 
   /// Returns the next line's bytes without its line end, or nil at the end of the file.
   public func next() throws(LineError) -> ArraySlice<UInt8>? {
+    var scanned = start  // Bytes before this index hold no newline: a long line is scanned once, not per refill.
     while true {
-      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+      if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
         let line = trimmed(buffer[start..<newline])
         start = newline + 1
         lineNumber += 1
         return line
       }
+      scanned = buffer.count
       if buffer.count - start > Self.maximumLineLength { throw .tooLong(line: lineNumber + 1) }
       if isExhausted {
         guard start < buffer.count else { return nil }
@@ -45,11 +56,14 @@ public final class LineReader {
         lineNumber += 1
         return line
       }
-      refill()
+      scanned -= refill()
     }
   }
 
-  private func refill() {
+  /// Reads the next chunk; returns how many bytes before the old position were dropped.
+  @discardableResult
+  private func refill() -> Int {
+    let dropped = start
     if start > 0 {
       buffer.removeSubrange(0..<start)
       start = 0
@@ -57,9 +71,10 @@ public final class LineReader {
     let chunk = (try? handle.read(upToCount: 1 << 20)) ?? nil
     guard let chunk, !chunk.isEmpty else {
       isExhausted = true
-      return
+      return dropped
     }
     buffer.append(contentsOf: chunk)
+    return dropped
   }
 
   private func trimmed(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

@@ -12,6 +12,7 @@ public struct SampleReader: ~Copyable {
   public let isHashingImages: Bool
 
   private var fileIndex = 0
+  private var samplesInFile = 0
   private var lines: LineReader?
   private var seenIDs: Set<String> = []
   private var hasher = SHA256()
@@ -54,14 +55,19 @@ public struct SampleReader: ~Copyable {
         if lines!.lineNumber == 0 {
           throw .invalidInput(path: path.display, line: nil, message: "empty sample file")
         }
+        if samplesInFile == 0 {
+          throw .invalidInput(path: path.display, line: nil, message: "no samples (only blank lines)")
+        }
         lines = nil
         fileIndex += 1
+        samplesInFile = 0
         continue
       }
       let number = lines!.lineNumber
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
       hasher.update(data: Data(line))
       hasher.update(data: Data([0x0A]))
+      samplesInFile += 1
       return try sample(from: line, entry: entry, location: SourceLocation(path: path.display, line: number))
     }
     return nil
@@ -174,7 +180,15 @@ public struct SampleReader: ~Copyable {
     func fail(_ message: String) -> CoreError {
       .invalidInput(path: location.path, line: location.line, message: "image \"\(relative)\": \(message)")
     }
-    guard let handle = FileHandle(forReadingAtPath: path.absolute) else { throw fail("no such file") }
+    // A directory or a FIFO named as an image would fail late or block the open forever: check the kind first.
+    var status = stat()
+    guard stat(path.absolute, &status) == 0 else { throw fail("no such file") }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw fail("a directory, not an image file")
+    default: throw fail("not a regular file")
+    }
+    guard let handle = FileHandle(forReadingAtPath: path.absolute) else { throw fail("cannot be opened for reading") }
     defer { try? handle.close() }
     let size = (try? handle.seekToEnd()).map(Int.init) ?? 0
     try? handle.seek(toOffset: 0)
@@ -220,9 +234,28 @@ public struct SampleReader: ~Copyable {
       .invalidInput(path: location.path, line: location.line, message: message)
     }
     guard !relative.isEmpty else { throw fail("field \"\(field)\" holds an empty path") }
-    guard !relative.hasPrefix("/") else {
-      throw fail("path \"\(relative)\" is absolute; paths must be relative to the suite folder")
+    guard !relative.utf8.contains(0) else {
+      // The C file APIs would stop at the NUL and open a different file than the one named.
+      throw fail("path \"\(Self.shown(relative))\" holds a NUL character")
     }
+    guard !relative.hasPrefix("/") else {
+      throw fail("path \"\(Self.shown(relative))\" is absolute; paths must be relative to the suite folder")
+    }
+  }
+
+  /// A path as error messages show it: control characters escaped, so a message stays on one line.
+  static func shown(_ path: String) -> String {
+    guard path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return path }
+    var text = ""
+    for scalar in path.unicodeScalars {
+      if scalar.value < 0x20 || scalar.value == 0x7F {
+        text += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+          + String(scalar.value, radix: 16)
+      } else {
+        text.unicodeScalars.append(scalar)
+      }
+    }
+    return text
   }
 
   /// Resolves a path relative to the suite folder, refusing absolute paths, `..` and symlinks that escape.
@@ -236,17 +269,18 @@ public struct SampleReader: ~Copyable {
     }
     guard !relative.isEmpty else { throw fail("field \"\(field)\" holds an empty path") }
     guard !relative.hasPrefix("/") else {
-      throw fail("path \"\(relative)\" is absolute; paths must be relative to the suite folder")
+      throw fail("path \"\(Self.shown(relative))\" is absolute; paths must be relative to the suite folder")
     }
+    guard !relative.utf8.contains(0) else { throw fail("path \"\(Self.shown(relative))\" holds a NUL character") }
     guard !relative.split(separator: "/").contains("..") else {
-      throw fail("path \"\(relative)\" contains \"..\"; paths must stay inside the suite folder")
+      throw fail("path \"\(Self.shown(relative))\" contains \"..\"; paths must stay inside the suite folder")
     }
     let joined = (suite.folder as NSString).appendingPathComponent(relative)
-    guard let real = realpath(joined, nil) else { throw fail("path \"\(relative)\": no such file") }
+    guard let real = realpath(joined, nil) else { throw fail("path \"\(Self.shown(relative))\": no such file") }
     defer { free(real) }
     let resolved = String(cString: real)
     guard resolved.hasPrefix(folderPrefix) else {
-      throw fail("path \"\(relative)\" resolves outside the suite folder (symlink)")
+      throw fail("path \"\(Self.shown(relative))\" resolves outside the suite folder (symlink)")
     }
     return ResolvedPath(absolute: resolved, display: display)
   }

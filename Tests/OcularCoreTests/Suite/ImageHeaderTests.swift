@@ -90,7 +90,9 @@ struct ImageHeaderTests {
     var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
     bytes += Array("IHDR".utf8)
     for value in [width, height] { bytes += [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
-    bytes += [8, 2, 0, 0, 0, 0, 0, 0, 0]  // depth, colour type, methods, CRC (not checked)
+    bytes += [8, 2, 0, 0, 0]  // depth, colour type, methods
+    let crc = CRC32.checksum(bytes[12...])
+    bytes += [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: crc >> $0) }
     if iend { bytes += [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82] }
     return bytes
   }
@@ -119,6 +121,15 @@ struct ImageHeaderTests {
     }
     // The limits themselves are accepted: 20000 × 20000 = 400 MP.
     #expect(throws: Never.self) { try ImageHeader.read(Self.png(width: 20_000, height: 20_000)) }
+  }
+
+  @Test func pngHeaderChecksumIsVerified() {
+    #expect(CRC32.checksum(Array("IEND".utf8)) == 0xAE42_6082)  // The constant every PNG ends with.
+    var bytes = Self.png(width: 10, height: 10)
+    bytes[19] = 11  // Width 11 under the checksum of width 10: a header that lies.
+    #expect(throws: ImageHeader.Failure.corruptHeader(.png, reason: "IHDR checksum mismatch")) {
+      try ImageHeader.read(bytes, fileSize: bytes.count, tail: bytes)
+    }
   }
 
   @Test func pngWhoseTailIsNotIENDIsTruncated() {
