@@ -249,7 +249,8 @@ public struct SampleReader: ~Copyable {
     var text = ""
     for scalar in path.unicodeScalars {
       if scalar.value < 0x20 || scalar.value == 0x7F {
-        text += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+        text +=
+          "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
           + String(scalar.value, radix: 16)
       } else {
         text.unicodeScalars.append(scalar)
