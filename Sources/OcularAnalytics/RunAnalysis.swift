@@ -59,6 +59,7 @@ public enum AnalysisError: Error, CustomStringConvertible, Equatable {
   /// The run has no suite of that name.
   case unknownSuite(suite: String, run: Int64, known: [String])
 
+  /// The one-line message.
   public var description: String {
     switch self {
     case .unknownSuite(let suite, let run, let known):
