@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "OcularStore", targets: ["OcularStore"]),
     .library(name: "OcularRunner", targets: ["OcularRunner"]),
     .library(name: "OcularReports", targets: ["OcularReports"]),
+    .library(name: "OcularAnalytics", targets: ["OcularAnalytics"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,10 +39,11 @@ let package = Package(
     ),
     .target(name: "OcularRunner", dependencies: ["OcularCore", "OcularModels", "OcularStore"]),
     .target(name: "OcularReports", dependencies: ["OcularCore", "OcularStore"]),
+    .target(name: "OcularAnalytics", dependencies: ["OcularCore", "OcularStore", "OcularReports"]),
     .executableTarget(
       name: "ocular",
       dependencies: [
-        "OcularCore", "OcularModels", "OcularStore", "OcularRunner", "OcularReports",
+        "OcularCore", "OcularModels", "OcularStore", "OcularRunner", "OcularReports", "OcularAnalytics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -56,6 +58,7 @@ let package = Package(
     .testTarget(name: "OcularStoreTests", dependencies: ["OcularStore"]),
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
     .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"], exclude: ["Golden"]),
+    .testTarget(name: "OcularAnalyticsTests", dependencies: ["OcularAnalytics", "OcularRunner", "OcularModels"]),
     .testTarget(name: "ocularTests", dependencies: ["ocular"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -218,7 +218,8 @@ public struct Evaluator: Sendable {
         ScoredSample(
           sampleID: record.key.sampleID,
           score: SampleScore(
-            value: record.score, status: record.status, measures: record.measures, parsed: record.parsed,
+            value: record.score, status: record.status,
+            measures: TrainingReward.removingRewardMeasures(record.measures), parsed: record.parsed,
             notes: record.notes),
           breakdown: record.breakdown, repeatIndex: record.key.repeatIndex))
     }
@@ -263,9 +264,12 @@ public struct Evaluator: Sendable {
         score.notes.append("judge failed (\(error)); offline rule kept")
       }
     }
+    // The training reward (benchmarks.md §7) is stored beside the benchmark's measures, never aggregated with them.
+    let reward = TrainingReward.measures(response: response.text, benchmark: benchmark, sample: sample)
     return SampleRecord(
       runID: run, key: key, status: score.status, score: score.value,
-      measuresJSON: JSONValue.object(score.measures.mapValues(JSONValue.number)).jsonText(),
+      measuresJSON: JSONValue.object(score.measures.merging(reward) { own, _ in own }.mapValues(JSONValue.number))
+        .jsonText(),
       parsed: score.parsed, notes: score.notes, breakdownJSON: breakdown, requestJSON: requestJSON,
       response: response.text, thinking: extraction.thinking, extracted: extraction.answer,
       hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink, judgeOutput: judgeOutput,

@@ -92,7 +92,8 @@ public struct Rescorer: Sendable {
             ?? benchmark.score(extraction, for: sample, options: options)
           record.status = score.status
           record.score = score.value
-          record.measuresJSON = Self.json(score.measures)
+          let reward = TrainingReward.measures(response: response, benchmark: benchmark, sample: sample)
+          record.measuresJSON = Self.json(score.measures.merging(reward) { own, _ in own })
           record.parsed = score.parsed
           record.notes = score.notes
           record.thinking = extraction.thinking
@@ -127,7 +128,8 @@ public struct Rescorer: Sendable {
         ScoredSample(
           sampleID: record.key.sampleID,
           score: SampleScore(
-            value: record.score, status: record.status, measures: record.measures, parsed: record.parsed,
+            value: record.score, status: record.status,
+            measures: TrainingReward.removingRewardMeasures(record.measures), parsed: record.parsed,
             notes: record.notes),
           breakdown: record.breakdown, repeatIndex: record.key.repeatIndex))
     }
