@@ -11,6 +11,8 @@ public struct PreparedSuite: Sendable {
   public let contentHash: String
   /// The number of samples.
   public let sampleCount: Int
+  /// The images the validation pass read, so that the evaluation pass need not open them again.
+  public let imageLedger: ImageLedger
 
   /// Reads a whole suite once, validating every record and hashing every image.
   public init(_ suite: Suite) throws(CoreError) {
@@ -20,6 +22,7 @@ public struct PreparedSuite: Sendable {
     self.suite = suite
     self.contentHash = reader.contentHash()
     self.sampleCount = count
+    self.imageLedger = reader.ledger
   }
 }
 
@@ -172,7 +175,7 @@ public struct Evaluator: Sendable {
     do {
       try await withThrowingTaskGroup(of: Void.self) { group in
         var inFlight = 0
-        var reader = SampleReader(suite: suite)
+        var reader = SampleReader(suite: suite, replaying: item.imageLedger)
         while let sample = try reader.next() {
           if let shard = settings.shard, !shard.contains(suite: suite.name, sampleID: sample.id) { continue }
           for repeatIndex in 0..<settings.repeats {
@@ -212,18 +215,7 @@ public struct Evaluator: Sendable {
 
   /// Recomputes a suite's summary from its stored samples.
   public func summarize(run: Int64, suite: Suite) throws -> SuiteSummary {
-    var aggregator = suite.benchmark.makeAggregator()
-    try store.forEachSample(run: run, suite: suite.name) { record in
-      aggregator.add(
-        ScoredSample(
-          sampleID: record.key.sampleID,
-          score: SampleScore(
-            value: record.score, status: record.status,
-            measures: TrainingReward.removingRewardMeasures(record.measures), parsed: record.parsed,
-            notes: record.notes),
-          breakdown: record.breakdown, repeatIndex: record.key.repeatIndex))
-    }
-    return aggregator.summary()
+    try Rescorer.summarize(run: run, suite: suite.name, benchmark: suite.benchmark, store: store)
   }
 
   private func answer(
@@ -280,26 +272,43 @@ public struct Evaluator: Sendable {
 
   /// The stored form of a request: `{"messages": […], "params": {…}}`.
   static func requestJSON(_ request: Request) -> String {
-    let messages = request.messages.map { message -> JSONValue in
-      .object([
-        "role": .string(message.role.rawValue),
-        "content": .array(
-          message.content.map { part in
-            switch part {
-            case .text(let text): return .object(["type": .string("text"), "text": .string(text)])
-            case .image(let path): return .object(["type": .string("image"), "path": .string(path)])
-            }
-          }),
-      ])
+    // Written directly, keys in sorted order (what `JSONValue.jsonText()` gives): this runs once per sample.
+    var writer = JSONTextWriter()
+    writer.raw("{\"messages\":[")
+    for (index, message) in request.messages.enumerated() {
+      writer.raw(index == 0 ? "{\"content\":[" : ",{\"content\":[")
+      for (partIndex, part) in message.content.enumerated() {
+        if partIndex > 0 { writer.raw(",") }
+        switch part {
+        case .text(let text):
+          writer.raw("{\"text\":")
+          writer.writeString(text)
+          writer.raw(",\"type\":\"text\"}")
+        case .image(let path):
+          writer.raw("{\"path\":")
+          writer.writeString(path)
+          writer.raw(",\"type\":\"image\"}")
+        }
+      }
+      writer.raw("],\"role\":")
+      writer.writeString(message.role.rawValue)
+      writer.raw("}")
     }
-    var params: [String: JSONValue] = [:]
+    writer.raw("],\"params\":{")
     let parameters = request.parameters
-    if let value = parameters.temperature { params["temperature"] = .number(value) }
-    if let value = parameters.topP { params["top_p"] = .number(value) }
-    if let value = parameters.maxTokens { params["max_tokens"] = .number(Double(value)) }
-    if let value = parameters.seed { params["seed"] = .number(Double(value)) }
-    if let value = parameters.minPixels { params["min_pixels"] = .number(Double(value)) }
-    return JSONValue.object(["messages": .array(messages), "params": .object(params)]).jsonText()
+    let fields: [(String, Double?)] = [
+      ("max_tokens", parameters.maxTokens.map(Double.init)), ("min_pixels", parameters.minPixels.map(Double.init)),
+      ("seed", parameters.seed.map(Double.init)), ("temperature", parameters.temperature), ("top_p", parameters.topP),
+    ]
+    var isFirst = true
+    for (key, value) in fields {
+      guard let value else { continue }
+      writer.raw(isFirst ? "\"\(key)\":" : ",\"\(key)\":")
+      writer.writeNumber(value)
+      isFirst = false
+    }
+    writer.raw("}}")
+    return String(decoding: writer.bytes, as: UTF8.self)
   }
 
   private static func reason(_ error: any Error) -> String {

@@ -123,7 +123,7 @@ public struct Rescorer: Sendable {
   /// A suite's summary recomputed from its stored samples with the benchmark's aggregator.
   static func summarize(run: Int64, suite: String, benchmark: any Benchmark, store: RunStore) throws -> SuiteSummary {
     var aggregator = benchmark.makeAggregator()
-    try store.forEachSample(run: run, suite: suite) { record in
+    try store.forEachScoredSample(run: run, suite: suite) { record in
       aggregator.add(
         ScoredSample(
           sampleID: record.key.sampleID,

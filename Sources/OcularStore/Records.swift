@@ -229,11 +229,18 @@ public struct SampleRecord: Sendable, Hashable {
 
   /// The breakdown cells.
   public var breakdown: [BreakdownKey] {
-    (try? JSONDecoder().decode([BreakdownKey].self, from: Data(breakdownJSON.utf8))) ?? []
+    guard case .array(let items)? = try? JSONValue.parse(Data(breakdownJSON.utf8)) else { return [] }
+    return items.compactMap { item -> BreakdownKey? in
+      guard case .array(let pair) = item, pair.count == 2, let dimension = pair[0].stringValue,
+        let key = pair[1].stringValue
+      else { return nil }
+      return BreakdownKey(dimension, key)
+    }
   }
 
   /// The secondary measures.
   public var measures: [String: Double] {
-    (try? JSONDecoder().decode([String: Double].self, from: Data(measuresJSON.utf8))) ?? [:]
+    guard case .object(let values)? = try? JSONValue.parse(Data(measuresJSON.utf8)) else { return [:] }
+    return values.compactMapValues(\.numberValue)
   }
 }

@@ -250,8 +250,14 @@ public final class RunStore: Sendable {
     }
   }
 
+  /// The current UTC time as ISO 8601 (`2026-11-25T12:00:00Z`), without building a date formatter per call.
   static func now() -> String {
-    ISO8601DateFormatter().string(from: Date())
+    var seconds = time(nil)
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):"
+      + "\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
   }
 }
 
@@ -455,6 +461,31 @@ extension RunStore {
       }
       while let row = try rows.next() {
         try body(Self.sample(from: row))
+      }
+    }
+  }
+
+  /// Calls a closure with each stored sample of a suite, reading only what a score summary needs: the records have
+  /// no request, response or other model text.
+  public func forEachScoredSample(run id: Int64, suite: String, _ body: (SampleRecord) throws -> Void)
+    throws(StoreError)
+  {
+    try read { db in
+      let rows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT sample_id, repeat, status, score, measures_json, parsed, notes, breakdown_json FROM samples
+          WHERE run_id = ? AND suite = ? ORDER BY sample_id, repeat
+          """,
+        arguments: [id, suite])
+      while let row = try rows.next() {
+        let notes: String = row[6]
+        try body(
+          SampleRecord(
+            runID: id, key: SampleKey(suite: suite, sampleID: row[0], repeatIndex: row[1]),
+            status: SampleStatus(rawValue: row[2]) ?? .error, score: row[3], measuresJSON: row[4],
+            parsed: Self.text(row[5]), notes: notes.isEmpty ? [] : notes.components(separatedBy: "\n"),
+            breakdownJSON: row[7], requestJSON: "", response: nil))
       }
     }
   }

@@ -101,6 +101,10 @@ public struct TrainingReward: Sendable, Hashable, Codable {
 
   /// Deletes whitespace around every `<`, `>` and `/` (`re.sub(r"\s*(<|>|/)\s*", r"\1", text)`).
   public static func preprocess(_ text: String) -> String {
+    // Without a marker there is nothing to delete (most gold answers and short responses).
+    guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "/") })
+    else { return text }
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return preprocessASCII(text) }
     let scalars = Array(text.unicodeScalars)
     var output = String.UnicodeScalarView()
     var pending = String.UnicodeScalarView()
@@ -125,9 +129,37 @@ public struct TrainingReward: Sendable, Hashable, Codable {
     return String(output)
   }
 
+  /// ``preprocess(_:)`` for ASCII text, on bytes.
+  private static func preprocessASCII(_ text: String) -> String {
+    var output: [UInt8] = []
+    output.reserveCapacity(text.utf8.count)
+    var pendingStart = -1  // Where the whitespace run not yet written began in `output`.
+    var isAfterMarker = false
+    for byte in text.utf8 {
+      let isSpace = (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte)
+      if isSpace {
+        if !isAfterMarker {
+          if pendingStart < 0 { pendingStart = output.count }
+          output.append(byte)
+        }
+        continue
+      }
+      if byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "/") {
+        if pendingStart >= 0 { output.removeSubrange(pendingStart...) }
+        isAfterMarker = true
+      } else {
+        isAfterMarker = false
+      }
+      pendingStart = -1
+      output.append(byte)
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
   /// Whether the whole text matches `\A\s*<TAG>.*?</TAG>\s*<answer>.*?</answer>\s*\Z` (DOTALL), with TAG the think
   /// tag (`thinking` in training, `think` in the evaluation prompt).
   public static func isFormatted(_ text: String, thinkTag: String) -> Bool {
+    guard text.utf8.contains(UInt8(ascii: "<")) else { return false }
     let scalars = Array(text.unicodeScalars)
     var start = 0
     var end = scalars.count

@@ -114,44 +114,55 @@ public enum PythonJSON {
 
     mutating func parseString() -> String? {
       index += 1
-      var utf16: [UInt16] = []
+      let start = index
+      // Most strings have no escape: find the closing quote and decode the bytes in one go.
       while index < bytes.count {
         let byte = bytes[index]
         if byte == UInt8(ascii: "\"") {
           index += 1
-          return String(decoding: utf16, as: UTF16.self)
+          return String(decoding: bytes[start..<index - 1], as: UTF8.self)
         }
+        if byte == UInt8(ascii: "\\") { break }
         if byte < 0x20 { return nil }
-        if byte == UInt8(ascii: "\\") {
+        index += 1
+      }
+      guard index < bytes.count else { return nil }
+      // Escapes: decode as UTF-16 (so `\u` surrogate pairs join), copying the runs between escapes whole.
+      var utf16: [UInt16] = []
+      utf16.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).utf16)
+      var run = index
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+          if byte < 0x20 { return nil }
           index += 1
-          guard index < bytes.count else { return nil }
-          let escape = bytes[index]
-          index += 1
-          switch escape {
-          case UInt8(ascii: "\""): utf16.append(0x22)
-          case UInt8(ascii: "\\"): utf16.append(0x5C)
-          case UInt8(ascii: "/"): utf16.append(0x2F)
-          case UInt8(ascii: "b"): utf16.append(0x08)
-          case UInt8(ascii: "f"): utf16.append(0x0C)
-          case UInt8(ascii: "n"): utf16.append(0x0A)
-          case UInt8(ascii: "r"): utf16.append(0x0D)
-          case UInt8(ascii: "t"): utf16.append(0x09)
-          case UInt8(ascii: "u"):
-            guard index + 4 <= bytes.count,
-              bytes[index..<index + 4].allSatisfy({ Unicode.Scalar($0).properties.isASCIIHexDigit }),
-              let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-            else { return nil }
-            index += 4
-            utf16.append(unit)
-          default: return nil
-          }
           continue
         }
-        // Copy one UTF-8 sequence as UTF-16.
-        var end = index + 1
-        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
-        utf16.append(contentsOf: String(decoding: bytes[index..<end], as: UTF8.self).utf16)
-        index = end
+        if run < index { utf16.append(contentsOf: String(decoding: bytes[run..<index], as: UTF8.self).utf16) }
+        index += 1
+        if byte == UInt8(ascii: "\"") { return String(decoding: utf16, as: UTF16.self) }
+        guard index < bytes.count else { return nil }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""): utf16.append(0x22)
+        case UInt8(ascii: "\\"): utf16.append(0x5C)
+        case UInt8(ascii: "/"): utf16.append(0x2F)
+        case UInt8(ascii: "b"): utf16.append(0x08)
+        case UInt8(ascii: "f"): utf16.append(0x0C)
+        case UInt8(ascii: "n"): utf16.append(0x0A)
+        case UInt8(ascii: "r"): utf16.append(0x0D)
+        case UInt8(ascii: "t"): utf16.append(0x09)
+        case UInt8(ascii: "u"):
+          guard index + 4 <= bytes.count,
+            bytes[index..<index + 4].allSatisfy({ Unicode.Scalar($0).properties.isASCIIHexDigit }),
+            let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+          else { return nil }
+          index += 4
+          utf16.append(unit)
+        default: return nil
+        }
+        run = index
       }
       return nil
     }

@@ -15,6 +15,11 @@ public enum PythonLiteral {
   ///
   /// This is VLMEvalKit's reading of an `answer` cell: `eval` it if it is a list literal, else keep the string.
   public static func stringList(_ cell: String) -> [String] {
+    simpleStringList(cell) ?? fullStringList(cell)
+  }
+
+  /// ``stringList(_:)`` through the full literal parser.
+  static func fullStringList(_ cell: String) -> [String] {
     // Only a list counts (`istype(cell, list)`); a tuple literal stays one string.
     if PythonString.strip(cell).hasPrefix("["), case .array(let items)? = parse(cell) {
       let strings = items.compactMap { item -> String? in
@@ -24,6 +29,48 @@ public enum PythonLiteral {
       if strings.count == items.count { return strings }
     }
     return [cell]
+  }
+
+  /// The common case of ``stringList(_:)`` read straight from the bytes: `['a', "b"]` with ASCII spacing, plain
+  /// quoted items and no backslash. Anything else (escapes, prefixes, numbers, nesting) returns nil for the full
+  /// parser.
+  static func simpleStringList(_ cell: String) -> [String]? {
+    var cell = cell
+    return cell.withUTF8 { utf8 -> [String]? in
+      func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+      var index = 0
+      func skipSpace() { while index < utf8.count, isSpace(utf8[index]) { index += 1 } }
+      skipSpace()
+      guard index < utf8.count, utf8[index] == UInt8(ascii: "[") else { return nil }
+      index += 1
+      var items: [String] = []
+      while true {
+        skipSpace()
+        guard index < utf8.count else { return nil }
+        if utf8[index] == UInt8(ascii: "]"), items.isEmpty { break }
+        let quote = utf8[index]
+        guard quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") else { return nil }
+        let start = index + 1
+        index = start
+        while index < utf8.count, utf8[index] != quote {
+          if utf8[index] == UInt8(ascii: "\\") || utf8[index] == 0x0A || utf8[index] == 0x0D { return nil }
+          index += 1
+        }
+        guard index < utf8.count else { return nil }
+        items.append(String(decoding: utf8[start..<index], as: UTF8.self))
+        index += 1
+        skipSpace()
+        guard index < utf8.count else { return nil }
+        if utf8[index] == UInt8(ascii: "]") { break }
+        guard utf8[index] == UInt8(ascii: ",") else { return nil }
+        index += 1
+        skipSpace()
+        if index < utf8.count, utf8[index] == UInt8(ascii: "]") { break }  // A trailing comma.
+      }
+      index += 1
+      skipSpace()
+      return index == utf8.count ? items : nil
+    }
   }
 
   private struct Parser {

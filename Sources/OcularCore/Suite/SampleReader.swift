@@ -17,13 +17,24 @@ public struct SampleReader: ~Copyable {
   private var seenIDs: Set<String> = []
   private var hasher = SHA256()
   private var imageCache: [String: SampleImage] = [:]
+  private var directories: [String: String] = [:]
   private let imageRoot: String
   private let folderPrefix: String
+  private var replayed: ImageLedger?
+  private var replayIndex = 0
+  /// What this reader learnt about every image it read, in order; a later reader of the same suite can replay it.
+  public private(set) var ledger = ImageLedger()
 
   /// Opens a suite for reading.
-  public init(suite: Suite, isHashingImages: Bool = false) {
+  ///
+  /// - Parameters:
+  ///   - isHashingImages: Whether image bytes are read whole and hashed (for the suite's content hash).
+  ///   - ledger: The ``ledger`` of an earlier, complete read of the same suite: its images are then taken from it
+  ///     instead of being opened again. A ledger that does not fit (the suite changed) is ignored from that point.
+  public init(suite: Suite, isHashingImages: Bool = false, replaying ledger: ImageLedger? = nil) {
     self.suite = suite
     self.isHashingImages = isHashingImages
+    self.replayed = ledger
     self.imageRoot = suite.manifest.imageRoot ?? ""
     self.folderPrefix = suite.folder.hasSuffix("/") ? suite.folder : suite.folder + "/"
     let encoder = JSONEncoder()
@@ -156,22 +167,62 @@ public struct SampleReader: ~Copyable {
     for relative in paths {
       try checkRelative(relative, field: field, location: location)
       let joined = imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
-      let path = try resolve(joined, field: field, location: location)
-      if let cached = imageCache[path.absolute] {
-        images.append(
-          SampleImage(
-            relativePath: relative, absolutePath: cached.absolutePath, format: cached.format, width: cached.width,
-            height: cached.height, sha256: cached.sha256))
-        if let hash = cached.sha256 { hasher.update(data: Data(hash.utf8)) }
+      if let image = replay(joined, relative: relative) {
+        images.append(image)
         continue
       }
-      let image = try readImage(relative: relative, path: path, location: location)
-      if imageCache.count >= 4096 { imageCache.removeAll(keepingCapacity: true) }
-      imageCache[path.absolute] = image
+      let path = try resolve(joined, field: field, location: location)
+      var image: SampleImage
+      if let cached = imageCache[path.absolute] {
+        image = cached
+        image.relativePath = relative
+      } else {
+        image = try readImage(relative: relative, path: path, location: location)
+        if imageCache.count >= 4096 { imageCache.removeAll(keepingCapacity: true) }
+        imageCache[path.absolute] = image
+      }
       if let hash = image.sha256 { hasher.update(data: Data(hash.utf8)) }
+      if replayed == nil {
+        ledger.record(image, joinedPath: joined, isDirect: image.absolutePath == directPath(of: joined))
+      }
       images.append(image)
     }
     return images
+  }
+
+  /// The next image of the replayed ledger, if it is the one named; otherwise stops replaying.
+  private mutating func replay(_ joined: String, relative: String) -> SampleImage? {
+    guard let ledger = replayed else { return nil }
+    guard replayIndex < ledger.entries.count, ledger.entries[replayIndex].joinedPath == joined,
+      let absolute = ledger.entries[replayIndex].absolutePath ?? directPath(of: joined)
+    else {
+      replayed = nil
+      return nil
+    }
+    let entry = ledger.entries[replayIndex]
+    replayIndex += 1
+    return SampleImage(
+      relativePath: relative, absolutePath: absolute, format: entry.format, width: Int(entry.width),
+      height: Int(entry.height), sha256: nil)
+  }
+
+  /// The absolute path of a file named relative to the suite folder when no symlink is involved in its last part:
+  /// its folder's real path (looked up once per folder) joined with its name.
+  private mutating func directPath(of joined: String) -> String? {
+    let slash = joined.lastIndex(of: "/")
+    let folderPart = slash.map { String(joined[..<$0]) } ?? ""
+    let name = slash.map { String(joined[joined.index(after: $0)...]) } ?? joined
+    guard !name.isEmpty, name != ".", name != ".." else { return nil }
+    if let real = directories[folderPart] { return real.isEmpty ? nil : real + "/" + name }
+    let absolute = folderPart.isEmpty ? suite.folder : (suite.folder as NSString).appendingPathComponent(folderPart)
+    var real = ""
+    if let resolved = realpath(absolute, nil) {
+      real = String(cString: resolved)
+      free(resolved)
+    }
+    if directories.count >= 4096 { directories.removeAll(keepingCapacity: true) }
+    directories[folderPart] = real
+    return real.isEmpty ? nil : real + "/" + name
   }
 
   private func readImage(relative: String, path: ResolvedPath, location: SourceLocation) throws(CoreError)
@@ -180,40 +231,35 @@ public struct SampleReader: ~Copyable {
     func fail(_ message: String) -> CoreError {
       .invalidInput(path: location.path, line: location.line, message: "image \"\(relative)\": \(message)")
     }
-    // A directory or a FIFO named as an image would fail late or block the open forever: check the kind first.
+    // O_NONBLOCK: a FIFO named as an image must not block the open; its kind is refused just below.
+    let descriptor = open(path.absolute, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else { throw fail(errno == ENOENT ? "no such file" : "cannot be opened for reading") }
+    defer { close(descriptor) }
     var status = stat()
-    guard stat(path.absolute, &status) == 0 else { throw fail("no such file") }
+    guard fstat(descriptor, &status) == 0 else { throw fail("cannot be read") }
     switch status.st_mode & S_IFMT {
     case S_IFREG: break
     case S_IFDIR: throw fail("a directory, not an image file")
     default: throw fail("not a regular file")
     }
-    guard let handle = FileHandle(forReadingAtPath: path.absolute) else { throw fail("cannot be opened for reading") }
-    defer { try? handle.close() }
-    let size = (try? handle.seekToEnd()).map(Int.init) ?? 0
-    try? handle.seek(toOffset: 0)
+    let size = Int(status.st_size)
     let bytes: [UInt8]
     let tail: [UInt8]
     var digest: String?
     if isHashingImages || size <= 1 << 16 {
-      let all = [UInt8]((try? handle.readToEnd()) ?? Data())
-      bytes = all
-      tail = Array(all.suffix(32))
-      if isHashingImages { digest = hexString(SHA256.hash(data: all)) }
+      bytes = Self.read(descriptor, from: 0, count: size)
+      tail = Array(bytes.suffix(32))
+      if isHashingImages { digest = hexString(SHA256.hash(data: bytes)) }
     } else {
-      bytes = [UInt8]((try? handle.read(upToCount: 1 << 16)) ?? Data())
-      try? handle.seek(toOffset: UInt64(size - 32))
-      tail = [UInt8]((try? handle.readToEnd()) ?? Data())
+      bytes = Self.read(descriptor, from: 0, count: 1 << 16)
+      tail = Self.read(descriptor, from: size - 32, count: 32)
     }
     var header: ImageHeader
     do {
       header = try ImageHeader.read(bytes, fileSize: size, tail: tail)
     } catch .truncated(.jpeg) where bytes.count < size {
       // A large metadata segment pushed the frame header past the first 64 KiB.
-      let all = [UInt8](
-        (try? {
-          try handle.seek(toOffset: 0); return try handle.readToEnd()
-        }()) ?? Data())
+      let all = Self.read(descriptor, from: 0, count: size)
       do { header = try ImageHeader.read(all, fileSize: size, tail: tail) } catch { throw fail(error.description) }
     } catch {
       throw fail(error.description)
@@ -221,6 +267,24 @@ public struct SampleReader: ~Copyable {
     return SampleImage(
       relativePath: relative, absolutePath: path.absolute, format: header.format, width: header.width,
       height: header.height, sha256: digest)
+  }
+
+  /// Up to `count` bytes of a file from an offset (fewer if the file is shorter).
+  private static func read(_ descriptor: Int32, from offset: Int, count: Int) -> [UInt8] {
+    guard count > 0 else { return [] }
+    return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      initialized = 0
+      while initialized < count {
+        let got = pread(descriptor, buffer.baseAddress! + initialized, count - initialized, off_t(offset + initialized))
+        if got > 0 {
+          initialized += got
+        } else if got < 0 && errno == EINTR {
+          continue
+        } else {
+          break
+        }
+      }
+    }
   }
 
   private struct ResolvedPath {
@@ -260,7 +324,9 @@ public struct SampleReader: ~Copyable {
   }
 
   /// Resolves a path relative to the suite folder, refusing absolute paths, `..` and symlinks that escape.
-  private func resolve(_ relative: String, field: String, location: SourceLocation?) throws(CoreError) -> ResolvedPath {
+  private mutating func resolve(_ relative: String, field: String, location: SourceLocation?) throws(CoreError)
+    -> ResolvedPath
+  {
     let display = (suite.displayFolder as NSString).appendingPathComponent(relative)
     func fail(_ message: String) -> CoreError {
       if let location { return .invalidInput(path: location.path, line: location.line, message: message) }
@@ -275,6 +341,13 @@ public struct SampleReader: ~Copyable {
     guard !relative.utf8.contains(0) else { throw fail("path \"\(Self.shown(relative))\" holds a NUL character") }
     guard !relative.split(separator: "/").contains("..") else {
       throw fail("path \"\(Self.shown(relative))\" contains \"..\"; paths must stay inside the suite folder")
+    }
+    // Fast path: the folder's real path is cached, and a name that is not a symlink needs one lstat.
+    if let direct = directPath(of: relative), direct.hasPrefix(folderPrefix) {
+      var status = stat()
+      if lstat(direct, &status) == 0, status.st_mode & S_IFMT != S_IFLNK {
+        return ResolvedPath(absolute: direct, display: display)
+      }
     }
     let joined = (suite.folder as NSString).appendingPathComponent(relative)
     guard let real = realpath(joined, nil) else { throw fail("path \"\(Self.shown(relative))\": no such file") }
@@ -296,4 +369,35 @@ func hexString(_ bytes: some Sequence<UInt8>) -> String {
     text.append(digits[Int(byte & 0x0F)])
   }
   return String(decoding: text, as: UTF8.self)
+}
+
+/// The images a complete read of a suite found, in reading order: enough to rebuild each ``SampleImage`` without
+/// opening the file again (the evaluation pass after the validation pass).
+public struct ImageLedger: Sendable {
+  /// One image occurrence.
+  struct Entry: Sendable {
+    /// The path as joined to the image root, relative to the suite folder.
+    var joinedPath: String
+    /// The absolute path when it is not the folder's real path joined with the name (a symlinked file).
+    var absolutePath: String?
+    var format: ImageFormat
+    var width: Int32
+    var height: Int32
+  }
+
+  /// The images, in reading order.
+  var entries: [Entry] = []
+
+  /// Creates an empty ledger.
+  public init() {}
+
+  /// The number of image occurrences recorded.
+  public var count: Int { entries.count }
+
+  mutating func record(_ image: SampleImage, joinedPath: String, isDirect: Bool) {
+    entries.append(
+      Entry(
+        joinedPath: joinedPath, absolutePath: isDirect ? nil : image.absolutePath, format: image.format,
+        width: Int32(clamping: image.width), height: Int32(clamping: image.height)))
+  }
 }

@@ -14,6 +14,22 @@ import Testing
     #expect(TrainingReward.preprocess("x > \t") == "x>")
   }
 
+  /// ASCII text takes a byte-level path; a leading "é" forces the scalar path, which starts in the same state.
+  @Test func asciiAndUnicodePreprocessingAgree() {
+    let alphabet: [Character] = [" ", "\t", "\n", "\u{1C}", "<", ">", "/", "a", "b", "1"]
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    for _ in 0..<3000 {
+      var text = ""
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      for _ in 0..<Int(state >> 60) + 1 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        text.append(alphabet[Int(state >> 33) % alphabet.count])
+      }
+      #expect(
+        TrainingReward.preprocess("é" + text) == "é" + TrainingReward.preprocess(text), "\(text.debugDescription)")
+    }
+  }
+
   @Test func formatNeedsTheTrainingTagsAroundTheWholeResponse() {
     #expect(TrainingReward(response: "<thinking>why</thinking><answer>B</answer>", problem: letter).format == 1)
     #expect(

@@ -75,6 +75,24 @@ struct PythonLiteralTests {
     #expect(PythonLiteral.parse(text) == nil, "\(text.debugDescription)")
   }
 
+  /// The byte-level fast path either declines or agrees with the full parser.
+  @Test(arguments: [
+    "['ITC Limited', 'itc']", "[\"Children's Hospital\", \"children's hospital\"]", "[]", "[ ]", "['a',]",
+    "  ['a' , 'b' ]  ", "['a' 'b']", "['a\\'b']", "[u'a']", "['a', 1]", "['a', ['b']]", "('a', 'b')", "['a'",
+    "['a'] x", "['é ü', '€']", "plain text", "['a',\n'b']", "[\"a\", 'b']", "['', '']", "[,]", "['a',,'b']",
+  ])
+  func simpleStringListAgreesWithTheFullParser(cell: String) {
+    if let fast = PythonLiteral.simpleStringList(cell) {
+      #expect(fast == PythonLiteral.fullStringList(cell))
+    }
+  }
+
+  @Test func simpleStringListTakesTheCommonShapes() {
+    #expect(PythonLiteral.simpleStringList("['ITC Limited', 'itc']") == ["ITC Limited", "itc"])
+    #expect(PythonLiteral.simpleStringList("[\"a\", 'b',]") == ["a", "b"])
+    #expect(PythonLiteral.simpleStringList("['a\\'b']") == nil)
+  }
+
   @Test func stringListReadsAListCell() {
     #expect(PythonLiteral.stringList("['ITC Limited', 'itc']") == ["ITC Limited", "itc"])
     #expect(PythonLiteral.stringList("['']") == [""])
