@@ -208,10 +208,11 @@ public actor StdioAdapter: ModelAdapter {
             group.addTask {
               var splitter = LineSplitter(limit: limit)
               for try await buffer in execution.standardOutput {
+                // Parse here, off the actor, and hand over every line of the buffer in one hop.
                 let lines = buffer.withUnsafeBytes { splitter.feed($0) }
-                for line in lines { await self?.receive(line, session: number) }
+                if !lines.isEmpty { await self?.receive(lines.map(Received.init), session: number) }
               }
-              if let rest = splitter.finish() { await self?.receive(rest, session: number) }
+              if let rest = splitter.finish() { await self?.receive([Received(rest)], session: number) }
               await self?.outputEnded(session: number)
             }
             // Output ending means the process is done with us; the writer may still wait for input.
@@ -272,20 +273,36 @@ public actor StdioAdapter: ModelAdapter {
 
   // MARK: Lines
 
-  private func receive(_ line: LineSplitter.Line, session number: Int) {
+  /// A line of the process's output, parsed as a response before it reaches the actor (the hello, the first line,
+  /// is parsed again as such).
+  struct Received: Sendable {
+    var line: LineSplitter.Line
+    var parsed: ParsedLine
+
+    init(_ line: LineSplitter.Line) {
+      self.line = line
+      self.parsed = StdioAdapter.parseResponse(line)
+    }
+  }
+
+  private func receive(_ lines: [Received], session number: Int) {
     guard session?.number == number else { return }
     lastOutput = .now
+    for received in lines { receive(received) }
+  }
+
+  private func receive(_ received: Received) {
     if let waiter = helloWaiter {
       helloWaiter = nil
       do {
-        waiter.resume(returning: try Self.parseHello(line))
+        waiter.resume(returning: try Self.parseHello(received.line))
       } catch {
         if let pid = session?.processID { kill(-pid, SIGKILL) }
         waiter.resume(throwing: error)
       }
       return
     }
-    switch Self.parseResponse(line) {
+    switch received.parsed {
     case .response(let id, let response):
       guard let entry = pending.removeValue(forKey: id) else {
         note("response for unknown id \"\(id)\" ignored")
@@ -397,7 +414,7 @@ public actor StdioAdapter: ModelAdapter {
     return Hello(model: model, boxFormat: boxFormat, maxConcurrency: concurrency)
   }
 
-  enum ParsedLine {
+  enum ParsedLine: Sendable {
     case response(id: String, Response)
     case failure(id: String?, reason: String)
   }
