@@ -84,7 +84,7 @@ enum SyntheticSuite {
        "scoring_profile": "vlmevalkit", "id_field": "index", "image_field": "image_path", "image_root": "images",
        "files": [{"path": "samples.jsonl"}]}
       """
-    try manifest.write(toFile: folder + "/suite.json", atomically: true, encoding: .utf8)
+    try manifest.write(toFile: folder + "/suite.json", atomically: false, encoding: .utf8)
     _ = FileManager.default.createFile(atPath: folder + "/samples.jsonl", contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/samples.jsonl"))
     var batch = ""

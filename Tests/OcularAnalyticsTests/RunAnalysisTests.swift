@@ -25,7 +25,7 @@ final class FourItemSuite {
     let lines = try String(contentsOfFile: bundledSuites + "/ai2d/samples.jsonl", encoding: .utf8)
       .split(separator: "\n").prefix(4)
     try (lines.joined(separator: "\n") + "\n").write(
-      toFile: folder + "/samples.jsonl", atomically: true, encoding: .utf8)
+      toFile: folder + "/samples.jsonl", atomically: false, encoding: .utf8)
   }
 
   deinit {
@@ -69,7 +69,7 @@ func writeSyntheticReplay(in folder: String) throws -> String {
     }
   }
   let path = folder + "/replay.jsonl"
-  try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+  try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
   return path
 }
 

@@ -163,7 +163,7 @@ struct LogprobAdapter: ModelAdapter {
     let samples = folder + "/docvqa/samples.jsonl"
     var text = try String(contentsOfFile: samples, encoding: .utf8)
     text = text.replacingOccurrences(of: "ITC Limited", with: "ITC Ltd")
-    try text.write(toFile: samples, atomically: true, encoding: .utf8)
+    try text.write(toFile: samples, atomically: false, encoding: .utf8)
     await #expect(throws: RunnerError.self) {
       try await Evaluator(store: store, adapter: FlakyAdapter(failing: []))
         .resume(run: run, suites: try openSuites(["docvqa"], root: folder))
@@ -178,7 +178,7 @@ struct LogprobAdapter: ModelAdapter {
     let samples = folder + "/docvqa/samples.jsonl"
     var lines = try String(contentsOfFile: samples, encoding: .utf8).split(separator: "\n").map(String.init)
     lines[4] = "{\"index\": 99, \"question\": \"q\", \"image_path\": \"docvqa_1.png\"}"
-    try (lines.joined(separator: "\n") + "\n").write(toFile: samples, atomically: true, encoding: .utf8)
+    try (lines.joined(separator: "\n") + "\n").write(toFile: samples, atomically: false, encoding: .utf8)
     let store = try RunStore()
     await #expect(
       throws: CoreError.invalidInput(

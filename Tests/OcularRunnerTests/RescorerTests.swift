@@ -68,7 +68,7 @@ import Testing
     let samples = folder.file("docvqa/samples.jsonl")
     var text = try String(contentsOfFile: samples, encoding: .utf8)
     text = text.replacingOccurrences(of: "\"question\": \"", with: "\"question\": \"Now: ")
-    try text.write(toFile: samples, atomically: true, encoding: .utf8)
+    try text.write(toFile: samples, atomically: false, encoding: .utf8)
     #expect {
       try Rescorer(store: store).rescore(run: original.id, suites: try openSuites(["docvqa"], root: folder.path))
     } throws: { error in

@@ -24,7 +24,7 @@ import Testing
     }
     #expect(records.count == 12)
     let path = workspace.file("replay.jsonl")
-    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
     return path
   }
 

@@ -84,7 +84,7 @@ import Testing
     try """
     {"suite": "docvqa", "id": "1", "response": "<answer>\\\\boxed{ITC Limited}</answer>"}
     {"suite": "mmstar", "id": "0", "response": "<answer>A</answer>"}
-    """.write(toFile: predictions, atomically: true, encoding: .utf8)
+    """.write(toFile: predictions, atomically: false, encoding: .utf8)
     #expect(try workspace.run(["eval", "--model", "replay:preds.jsonl", "--suites-dir", suites]).status == 0)
     try FileManager.default.removeItem(atPath: predictions)  // the model is gone: rescoring must not need it
     let rescored = try workspace.run(["rescore", "1", "--suites-dir", suites, "--boxed", "keep"])

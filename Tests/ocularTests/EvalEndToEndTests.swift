@@ -57,7 +57,7 @@ import Testing
     try """
     {"suite": "docvqa", "id": "1", "response": "<think>It says ITC.</think><answer>ITC Limited</answer>"}
     {"suite": "docvqa", "id": 2, "response": "<answer>Childrens Hospital</answer>"}
-    """.write(toFile: predictions, atomically: true, encoding: .utf8)
+    """.write(toFile: predictions, atomically: false, encoding: .utf8)
     let result = try workspace.run(["eval", "--model", "replay:preds.jsonl", "--suites-dir", suites])
     #expect(result.status == 0, "\(result.standardError)")
     let export = try jsonLines(try workspace.run(["export", "1", "--format", "jsonl"]).standardOutput)
@@ -80,7 +80,7 @@ import Testing
     let samples = suites + "/docvqa/samples.jsonl"
     var lines = try String(contentsOfFile: samples, encoding: .utf8).split(separator: "\n").map(String.init)
     lines[6] = "{\"index\": 7, \"question\": \"q\", \"answer\": \"['x']\", \"image_path\": \"../../secret.png\"}"
-    try (lines.joined(separator: "\n") + "\n").write(toFile: samples, atomically: true, encoding: .utf8)
+    try (lines.joined(separator: "\n") + "\n").write(toFile: samples, atomically: false, encoding: .utf8)
     let result = try workspace.run(["eval", "--model", "builtin:oracle", "--suites-dir", suites])
     #expect(result.status == 2)
     #expect(
@@ -139,7 +139,7 @@ import Testing
   @Test func aFileThatIsNotADatabaseIsRefusedAndUntouched() throws {
     let workspace = try Workspace()
     let path = workspace.file("notes.txt")
-    try "my notes\n".write(toFile: path, atomically: true, encoding: .utf8)
+    try "my notes\n".write(toFile: path, atomically: false, encoding: .utf8)
     let result = try workspace.run(["runs", "--db", path])
     #expect(result.status == 2)
     #expect(result.standardError == "ocular: error: \(path): not an SQLite database (left untouched)\n")

@@ -25,7 +25,7 @@ import Testing
     ]
     let path = workspace.file(name)
     try (rows.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n").write(
-      toFile: path, atomically: true, encoding: .utf8)
+      toFile: path, atomically: false, encoding: .utf8)
     return path
   }
 

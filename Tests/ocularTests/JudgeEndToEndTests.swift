@@ -18,7 +18,7 @@ let fakeJudgeScript = repositoryRoot + "/Tests/ocularTests/Fixtures/fake_judge.p
   @Test func judgeRepliesAreStoredExportedAndLabelled() throws {
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["charxiv", "mathvista"])
-    try Self.predictions.write(toFile: workspace.file("preds.jsonl"), atomically: true, encoding: .utf8)
+    try Self.predictions.write(toFile: workspace.file("preds.jsonl"), atomically: false, encoding: .utf8)
     let log = workspace.file("judge-prompts.jsonl")
     let result = try workspace.run([
       "eval", "--model", "replay:preds.jsonl", "--suites-dir", suites,
@@ -68,7 +68,7 @@ let fakeJudgeScript = repositoryRoot + "/Tests/ocularTests/Fixtures/fake_judge.p
   @Test func withoutAJudgeTheSameAnswersAreRuleOnly() throws {
     let workspace = try Workspace()
     let suites = try workspace.copySuites(["charxiv"])
-    try Self.predictions.write(toFile: workspace.file("preds.jsonl"), atomically: true, encoding: .utf8)
+    try Self.predictions.write(toFile: workspace.file("preds.jsonl"), atomically: false, encoding: .utf8)
     let result = try workspace.run(["eval", "--model", "replay:preds.jsonl", "--suites-dir", suites])
     #expect(result.status == 0, "\(result.standardError)")
     let export = try jsonLines(try workspace.run(["export", "1", "--format", "jsonl"]).standardOutput)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OcularAnalytics
+import OcularCore
 import OcularStore
 
 /// `ocular analyze RUN`: training-signal analytics of a run with repeated answers.
@@ -71,7 +72,7 @@ struct Analyze: AsyncParsableCommand {
       }
       if let outputFile {
         do {
-          try Data(text.utf8).write(to: URL(fileURLWithPath: outputFile))
+          try AtomicFile.write(Data(text.utf8), to: outputFile)
         } catch {
           Console.note("ocular: error: cannot write \(outputFile): \(error.localizedDescription)")
           throw ExitCode(2)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OcularCore
 import OcularReports
 import OcularStore
 
@@ -89,7 +90,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
         if !parent.isEmpty {
           try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(Data(text.utf8), to: path)
         Console.print("Leaderboard of \(board.rows.count) run\(board.rows.count == 1 ? "" : "s") written to \(path)\n")
       }
     }
