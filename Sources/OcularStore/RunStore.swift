@@ -140,10 +140,58 @@ public final class RunStore: Sendable {
             """)
       }
     ),
+    ("v4-rowid-samples", applyVersion4),
   ]
 
   /// The identifiers of the schema migrations, oldest first; a store listing one not here is from a newer Ocular.
   static var migrationIdentifiers: [String] { migrations.map(\.identifier) }
+
+  /// Moves samples from a `WITHOUT ROWID` table to a rowid table with a unique index on the key.
+  ///
+  /// Sample rows are about 1 KB (the stored request alone is most of it). SQLite advises against `WITHOUT ROWID` for
+  /// rows over about a twentieth of a page: keyed by text ids that arrive out of key order, the table split pages
+  /// constantly and took 4.3 KB of file and 11 page writes per sample. A rowid table appends rows in arrival order;
+  /// only the small index is ordered by key.
+  private static func applyVersion4(_ db: Database) throws {
+    let columns = """
+      run_id, suite, sample_id, repeat, status, score, measures_json, parsed, notes, breakdown_json, request_json,
+      response, thinking, extracted, has_answer_tag, answer_in_think, error, latency_ms, prompt_tokens,
+      completion_tokens, completed_at, judge_output, logprob_count, mean_negative_logprob
+      """
+    try db.execute(
+      sql: """
+        CREATE TABLE samples_v4 (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          suite TEXT NOT NULL,
+          sample_id TEXT NOT NULL,
+          repeat INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          score REAL NOT NULL,
+          measures_json TEXT NOT NULL,
+          parsed TEXT,
+          notes TEXT NOT NULL,
+          breakdown_json TEXT NOT NULL,
+          request_json TEXT NOT NULL,
+          response TEXT,
+          thinking TEXT,
+          extracted TEXT,
+          has_answer_tag INTEGER NOT NULL,
+          answer_in_think INTEGER NOT NULL,
+          error TEXT,
+          latency_ms REAL,
+          prompt_tokens INTEGER,
+          completion_tokens INTEGER,
+          completed_at TEXT NOT NULL,
+          judge_output BLOB,
+          logprob_count INTEGER,
+          mean_negative_logprob REAL
+        );
+        INSERT INTO samples_v4 (\(columns)) SELECT \(columns) FROM samples ORDER BY run_id, suite, sample_id, repeat;
+        DROP TABLE samples;
+        ALTER TABLE samples_v4 RENAME TO samples;
+        CREATE UNIQUE INDEX samples_key ON samples (run_id, suite, sample_id, repeat);
+        """)
+  }
 
   private static func applyVersion1(_ db: Database) throws {
     try db.execute(

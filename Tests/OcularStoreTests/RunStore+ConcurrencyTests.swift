@@ -62,6 +62,26 @@ import Testing
   }
 }
 
+/// The current schema's shape where it matters for speed.
+@Suite struct RunStoreSchemaTests {
+  /// Samples live in a rowid table (rows of about 1 KB split `WITHOUT ROWID` pages constantly), keyed by a unique index.
+  @Test func samplesAreARowidTableWithAUniqueKeyIndex() throws {
+    let store = try RunStore()
+    let (sql, indexes) = try store.writerForTesting.read { db in
+      (
+        try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'samples'") ?? "",
+        try Row.fetchAll(db, sql: "PRAGMA index_list(samples)").map { ($0["name"] as String, $0["unique"] as Bool) }
+      )
+    }
+    #expect(!sql.uppercased().contains("WITHOUT ROWID"))
+    #expect(indexes.contains { $0.0 == "samples_key" && $0.1 })
+    let run = try store.createRun(makeRun()).id
+    try store.save([makeSample(run: run, id: "1", score: 0)])
+    try store.save([makeSample(run: run, id: "1", score: 1)])
+    #expect(try store.samples(run: run, suite: "docvqa", sampleID: "1").map(\.score) == [1])
+  }
+}
+
 /// Writes a store as an earlier Ocular left it, with its first `migrationCount` migrations, one run and one sample.
 func makeStore(at path: String, migrationCount: Int) throws {
   let queue = try DatabaseQueue(path: path)

@@ -13,6 +13,7 @@ public struct SampleReader: ~Copyable {
 
   private var fileIndex = 0
   private var samplesInFile = 0
+  private var filePath: ResolvedPath?
   private var lines: LineReader?
   private var seenIDs: Set<String> = []
   private var hasher = SHA256()
@@ -52,8 +53,12 @@ public struct SampleReader: ~Copyable {
   public mutating func next() throws(CoreError) -> Sample? {
     while fileIndex < suite.manifest.files.count {
       let entry = suite.manifest.files[fileIndex]
-      let path = try resolve(entry.path, field: "files", location: nil)
-      if lines == nil { lines = try LineReader(path: path.absolute) }
+      if lines == nil {
+        let path = try resolve(entry.path, field: "files", location: nil)
+        lines = try LineReader(path: path.absolute)
+        filePath = path
+      }
+      let path = filePath!
       let line: ArraySlice<UInt8>?
       do {
         line = try lines!.next()
