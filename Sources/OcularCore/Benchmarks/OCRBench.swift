@@ -71,12 +71,59 @@ public struct OCRBench: Benchmark {
   /// HMER: `strip()`, `\n` → space, then every space (U+0020 only) removed; case-sensitive. Others: `lower()`,
   /// `strip()`, `\n` → space. An empty transformed gold always hits.
   public static func isHit(prediction: String, golds: [String], category: String) -> Bool {
+    asciiIsHit(prediction: prediction, golds: golds, category: category)
+      ?? generalIsHit(prediction: prediction, golds: golds, category: category)
+  }
+
+  /// The match on any text, scalar by scalar.
+  static func generalIsHit(prediction: String, golds: [String], category: String) -> Bool {
     let transform: (String) -> String =
       category == hmerCategory
       ? { removingScalars(PythonString.strip($0), where: { $0 == "\n" || $0 == " " }) }
       : { replacingNewlines(PythonString.strip(PythonString.lower($0))) }
     let predicted = transform(prediction)
     return golds.contains { predicted.containsScalars(transform($0)) }
+  }
+
+  /// The match on plain ASCII text, byte by byte; nil when any text is not plain ASCII.
+  static func asciiIsHit(prediction: String, golds: [String], category: String) -> Bool? {
+    let isHMER = category == hmerCategory
+    return ASCIIBytes.withASCII(prediction) { raw -> Bool? in
+      withTransformed(raw, isHMER: isHMER) { predicted -> Bool? in
+        for gold in golds {
+          let hit = ASCIIBytes.withASCII(gold) { goldBytes -> Bool? in
+            withTransformed(goldBytes, isHMER: isHMER) { ASCIIBytes.contains(predicted, $0) }
+          }
+          guard let hit else { return nil }
+          if hit { return true }
+        }
+        return false
+      }
+    }
+  }
+
+  /// Calls `body` with the reference's transform of ASCII bytes: HMER strips, then drops every space and newline;
+  /// the others lower-case, strip and turn newlines into spaces.
+  private static func withTransformed<Result>(
+    _ text: UnsafeBufferPointer<UInt8>, isHMER: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+  ) -> Result {
+    let range = ASCIIBytes.stripped(text)
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, range.count)) { buffer in
+      var count = 0
+      if isHMER {
+        for index in range where text[index] != UInt8(ascii: " ") && text[index] != UInt8(ascii: "\n") {
+          buffer[count] = text[index]
+          count += 1
+        }
+      } else {
+        for index in range {
+          let byte = text[index]
+          buffer[count] = byte == UInt8(ascii: "\n") ? UInt8(ascii: " ") : ASCIIBytes.lowered(byte)
+          count += 1
+        }
+      }
+      return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+    }
   }
 
   private static func removingScalars(_ text: String, where shouldRemove: (Unicode.Scalar) -> Bool) -> String {

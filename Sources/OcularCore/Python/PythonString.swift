@@ -42,8 +42,11 @@ public enum PythonString {
 
   /// Python's `s.lower()`: full case mapping, with the Greek final sigma (Σ at the end of a word becomes ς).
   public static func lower(_ text: some StringProtocol) -> String {
+    // Σ is U+03A3, UTF-8 CE A3; without it Swift's full case mapping is Python's.
+    guard text.utf8.contains(0xCE), text.unicodeScalars.contains("\u{03A3}") else {
+      return String(text).lowercased()
+    }
     let scalars = Array(text.unicodeScalars)
-    guard scalars.contains("\u{03A3}") else { return String(text).lowercased() }
     var output = ""
     for (index, scalar) in scalars.enumerated() {
       guard scalar == "\u{03A3}" else {

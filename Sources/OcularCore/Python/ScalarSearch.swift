@@ -39,7 +39,17 @@ extension String {
   }
 
   /// Whether `self` contains `needle` as a run of scalars (Python's `needle in self`).
+  ///
+  /// Searched as UTF-8 bytes, which finds exactly the scalar matches (UTF-8 is self-synchronising).
   func containsScalars(_ needle: String) -> Bool {
+    let found = utf8.withContiguousStorageIfAvailable { haystack in
+      needle.utf8.withContiguousStorageIfAvailable { ASCIIBytes.contains(haystack, $0) }
+    }
+    return (found ?? nil) ?? generalContainsScalars(needle)
+  }
+
+  /// `containsScalars`, scalar by scalar.
+  func generalContainsScalars(_ needle: String) -> Bool {
     needle.isEmpty || scalarRange(of: needle) != nil
   }
 
