@@ -227,9 +227,7 @@ public struct Evaluator: Sendable {
   ) async -> SampleRecord {
     let benchmark = suite.benchmark
     let key = SampleKey(suite: suite.name, sampleID: sample.id, repeatIndex: request.repeatIndex)
-    let breakdown = JSONValue.array(
-      benchmark.breakdown(for: sample).map { .array([.string($0.dimension), .string($0.key)]) }
-    ).jsonText()
+    let breakdown = Self.breakdownJSON(benchmark.breakdown(for: sample))
     let requestJSON = Self.requestJSON(request)
     let clock = ContinuousClock()
     let started = clock.now
@@ -264,14 +262,23 @@ public struct Evaluator: Sendable {
     let reward = TrainingReward.measures(response: response.text, benchmark: benchmark, sample: sample)
     return SampleRecord(
       runID: run, key: key, status: score.status, score: score.value,
-      measuresJSON: JSONValue.object(score.measures.merging(reward) { own, _ in own }.mapValues(JSONValue.number))
-        .jsonText(),
+      measuresJSON: Self.measuresJSON(score.measures.merging(reward) { own, _ in own }),
       parsed: score.parsed, notes: score.notes, breakdownJSON: breakdown, requestJSON: requestJSON,
       response: response.text, thinking: extraction.thinking, extracted: extraction.answer,
       hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink, judgeOutput: judgeOutput,
       latencyMilliseconds: latency, promptTokens: response.usage?.promptTokens,
       completionTokens: response.usage?.completionTokens, logprobCount: response.tokenLogprobs?.count,
       meanNegativeLogprob: response.meanNegativeLogprob)
+  }
+
+  /// The stored form of breakdown keys: `[["dimension", "key"], …]`.
+  static func breakdownJSON(_ keys: [BreakdownKey]) -> String {
+    JSONValue.array(keys.map { .array([.string($0.dimension), .string($0.key)]) }).jsonText()
+  }
+
+  /// The stored form of measures: a JSON object with sorted keys.
+  static func measuresJSON(_ measures: [String: Double]) -> String {
+    JSONValue.object(measures.mapValues(JSONValue.number)).jsonText()
   }
 
   /// The stored form of a request: `{"messages": […], "params": {…}}`.

@@ -76,48 +76,62 @@ public struct Rescorer: Sendable {
     let total = try store.statusCounts(run: original, suite: suite.name).values.reduce(0, +)
     observer.suiteStarted(suite: suite.name, total: total, alreadyDone: 0)
     let extractor = benchmark.extractor(options: options)
-    var reader = SampleReader(suite: suite)
-    var batch: [SampleRecord] = []
+    var reader = SampleReader(suite: suite, replaying: item.imageLedger)
     var done = 0
-    while let sample = try reader.next() {
-      for stored in try store.samples(run: original, suite: suite.name, sampleID: sample.id) {
-        var record = stored
-        record.runID = run
-        record.breakdownJSON = Self.json(benchmark.breakdown(for: sample))
-        if let response = stored.response, stored.status != .error {
-          let extraction = extractor.extract(response)
-          // A stored judge verdict is scored again by the current rules; no judge is called.
-          let score =
-            stored.judgeOutput.map { benchmark.score(extraction, for: sample, judgeOutput: $0, options: options) }
-            ?? benchmark.score(extraction, for: sample, options: options)
-          record.status = score.status
-          record.score = score.value
-          let reward = TrainingReward.measures(response: response, benchmark: benchmark, sample: sample)
-          record.measuresJSON = Self.json(score.measures.merging(reward) { own, _ in own })
-          record.parsed = score.parsed
-          record.notes = score.notes
-          record.thinking = extraction.thinking
-          record.extracted = extraction.answer
-          record.hasAnswerTag = extraction.hasAnswerTag
-          record.isAnswerInThink = extraction.isAnswerInThink
+    var samples: [Sample] = []
+    // Samples are looked up 256 at a time, one query each, and their new records saved in one transaction.
+    func flush() throws {
+      let stored = try store.samples(run: original, suite: suite.name, sampleIDs: samples.map(\.id))
+      var batch: [SampleRecord] = []
+      for sample in samples {
+        for record in stored[sample.id] ?? [] {
+          batch.append(
+            Self.rescored(
+              record, sample: sample, benchmark: benchmark, into: run, extractor: extractor, options: options))
         }
-        batch.append(record)
       }
-      if batch.count >= 256 {
-        try store.save(batch)
-        done += batch.count
-        batch.removeAll(keepingCapacity: true)
-        observer.progressed(suite: suite.name, done: done, total: total)
-      }
+      try store.save(batch)
+      done += batch.count
+      samples.removeAll(keepingCapacity: true)
+      observer.progressed(suite: suite.name, done: done, total: total)
     }
-    try store.save(batch)
-    done += batch.count
-    observer.progressed(suite: suite.name, done: done, total: total)
+    while let sample = try reader.next() {
+      samples.append(sample)
+      if samples.count >= 256 { try flush() }
+    }
+    try flush()
     let summary = try Self.summarize(run: run, suite: suite.name, benchmark: benchmark, store: store)
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     try store.saveSummary(summary, run: run, suite: suite.name, addingSeconds: seconds)
     observer.suiteFinished(suite: suite.name, summary: summary, seconds: seconds)
+  }
+
+  /// A stored record scored again under the current rules, as a record of the new run.
+  private static func rescored(
+    _ stored: SampleRecord, sample: Sample, benchmark: any Benchmark, into run: Int64, extractor: AnswerExtractor,
+    options: ScoringOptions
+  ) -> SampleRecord {
+    var record = stored
+    record.runID = run
+    record.breakdownJSON = Evaluator.breakdownJSON(benchmark.breakdown(for: sample))
+    guard let response = stored.response, stored.status != .error else { return record }
+    let extraction = extractor.extract(response)
+    // A stored judge verdict is scored again by the current rules; no judge is called.
+    let score =
+      stored.judgeOutput.map { benchmark.score(extraction, for: sample, judgeOutput: $0, options: options) }
+      ?? benchmark.score(extraction, for: sample, options: options)
+    record.status = score.status
+    record.score = score.value
+    let reward = TrainingReward.measures(response: response, benchmark: benchmark, sample: sample)
+    record.measuresJSON = Evaluator.measuresJSON(score.measures.merging(reward) { own, _ in own })
+    record.parsed = score.parsed
+    record.notes = score.notes
+    record.thinking = extraction.thinking
+    record.extracted = extraction.answer
+    record.hasAnswerTag = extraction.hasAnswerTag
+    record.isAnswerInThink = extraction.isAnswerInThink
+    return record
   }
 
   /// A suite's summary recomputed from its stored samples with the benchmark's aggregator.
@@ -134,13 +148,5 @@ public struct Rescorer: Sendable {
           breakdown: record.breakdown, repeatIndex: record.key.repeatIndex))
     }
     return aggregator.summary()
-  }
-
-  private static func json(_ value: some Encodable) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
   }
 }

@@ -168,6 +168,29 @@ extension RunStore {
     }
   }
 
+  /// The stored samples of many sample ids at once (one query), by sample id, each list in repeat order.
+  public func samples(run id: Int64, suite: String, sampleIDs: [String]) throws(StoreError) -> [String: [SampleRecord]]
+  {
+    guard !sampleIDs.isEmpty else { return [:] }
+    return try readForComparison { db in
+      var found: [String: [SampleRecord]] = [:]
+      // SQLite's default limit on bound variables is 32,766; stay well below it.
+      for start in stride(from: 0, to: sampleIDs.count, by: 500) {
+        let chunk = Array(sampleIDs[start..<min(start + 500, sampleIDs.count)])
+        let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+        let rows = try Row.fetchAll(
+          db,
+          sql: "SELECT * FROM samples WHERE run_id = ? AND suite = ? AND sample_id IN (\(marks)) ORDER BY repeat",
+          arguments: StatementArguments([id, suite] as [any DatabaseValueConvertible] + chunk))
+        for row in rows {
+          let record = Self.sample(from: row)
+          found[record.key.sampleID, default: []].append(record)
+        }
+      }
+      return found
+    }
+  }
+
   /// A suite's lowest-scoring samples: errors and unparsed answers first, then by score and id.
   public func worstSamples(run id: Int64, suite: String, limit: Int) throws(StoreError) -> [SampleRecord] {
     try readForComparison { db in

@@ -37,6 +37,8 @@ struct EvalBenchmark: ParsableCommand {
       var rates: [Double] = []
       var memory: [Double] = []
       var wall: [Double] = []
+      var rescoreRates: [Double] = []
+      var rescoreMemory: [Double] = []
       for run in 0..<runs {
         let db = "\(workDir)/perf-\(size)-\(run).sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
@@ -50,6 +52,13 @@ struct EvalBenchmark: ParsableCommand {
         rates.append(Double(size) / measured.seconds)
         wall.append(measured.seconds)
         memory.append(measured.maxResidentMegabytes)
+        // Re-scoring the stored responses (a new run scored from run 1's responses, no model).
+        let rescored = try ChildProcess.run(ocular, ["rescore", "1", "--suites-dir", root, "--db", db])
+        guard rescored.status == 0 else {
+          throw ValidationError("ocular rescore failed with status \(rescored.status)")
+        }
+        rescoreRates.append(Double(size) / rescored.seconds)
+        rescoreMemory.append(rescored.maxResidentMegabytes)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
       }
       report(
@@ -57,6 +66,10 @@ struct EvalBenchmark: ParsableCommand {
           format: "  N=%d  samples_per_s=%.0f  wall_s=%.2f  peak_rss_mb=%.1f  (runs: %@)", size, median(rates),
           median(wall),
           median(memory), rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+      report(
+        String(
+          format: "  N=%d  rescore_samples_per_s=%.0f  peak_rss_mb=%.1f  (runs: %@)", size, median(rescoreRates),
+          median(rescoreMemory), rescoreRates.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
     }
   }
 }
