@@ -263,6 +263,7 @@ public struct Evaluator: Sendable {
         score.notes.append("judge failed (\(error)); offline rule kept")
       }
     }
+    score.notes = response.notes + score.notes
     return SampleRecord(
       runID: run, key: key, status: score.status, score: score.value,
       measuresJSON: JSONValue.object(score.measures.mapValues(JSONValue.number)).jsonText(),

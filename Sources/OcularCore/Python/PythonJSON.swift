@@ -18,16 +18,26 @@ public enum PythonJSON {
 
   /// Parses a document, or returns nil where `json.loads` raises.
   public static func parse(_ text: String) -> Value? {
+    var repaired = false
+    return parse(text, repairedSurrogates: &repaired)
+  }
+
+  /// Parses a document, or returns nil where `json.loads` raises; sets `repairedSurrogates` when a `\uD800`–`\uDFFF`
+  /// escape without its pair was read as U+FFFD (Python keeps such a lone surrogate; a Swift string cannot).
+  public static func parse(_ text: String, repairedSurrogates: inout Bool) -> Value? {
     var parser = Parser(bytes: Array(text.utf8))
     parser.skipWhitespace()
     guard let value = parser.parseValue(depth: 0) else { return nil }
     parser.skipWhitespace()
-    return parser.index == parser.bytes.count ? value : nil
+    guard parser.index == parser.bytes.count else { return nil }
+    repairedSurrogates = parser.repairedSurrogates
+    return value
   }
 
   private struct Parser {
     let bytes: [UInt8]
     var index = 0
+    var repairedSurrogates = false
 
     mutating func skipWhitespace() {
       while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -115,10 +125,12 @@ public enum PythonJSON {
     mutating func parseString() -> String? {
       index += 1
       var utf16: [UInt16] = []
+      var hasSurrogateEscape = false
       while index < bytes.count {
         let byte = bytes[index]
         if byte == UInt8(ascii: "\"") {
           index += 1
+          if hasSurrogateEscape, Self.hasLoneSurrogate(utf16) { repairedSurrogates = true }
           return String(decoding: utf16, as: UTF16.self)
         }
         if byte < 0x20 { return nil }
@@ -142,18 +154,39 @@ public enum PythonJSON {
               let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
             else { return nil }
             index += 4
+            if (0xD800...0xDFFF).contains(unit) { hasSurrogateEscape = true }
             utf16.append(unit)
           default: return nil
           }
           continue
         }
-        // Copy one UTF-8 sequence as UTF-16.
+        // Copy the run of plain characters up to the next quote, backslash or control byte as UTF-16 (those are
+        // ASCII, so the run never splits a UTF-8 sequence; one run at a time keeps a 10 MB answer fast).
         var end = index + 1
-        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+        while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") {
+          end += 1
+        }
         utf16.append(contentsOf: String(decoding: bytes[index..<end], as: UTF8.self).utf16)
         index = end
       }
       return nil
+    }
+
+    /// Whether UTF-16 code units hold a surrogate without its pair.
+    static func hasLoneSurrogate(_ units: [UInt16]) -> Bool {
+      var index = 0
+      while index < units.count {
+        let unit = units[index]
+        if UTF16.isLeadSurrogate(unit) {
+          guard index + 1 < units.count, UTF16.isTrailSurrogate(units[index + 1]) else { return true }
+          index += 2
+        } else if UTF16.isTrailSurrogate(unit) {
+          return true
+        } else {
+          index += 1
+        }
+      }
+      return false
     }
 
     mutating func parseNumber() -> Value? {
