@@ -114,7 +114,7 @@ public struct OpenAIAdapter: ModelAdapter {
     guard (200...299).contains(status) else {
       return .failure("HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
     }
-    guard case .object(let object)? = try? JSONValue.parse(data) else {
+    guard case let (parsed, repairs)? = JSONValue.parseRepairing(data), case .object(let object) = parsed else {
       return .failure("response body is not a JSON object")
     }
     guard case .array(let choices)? = object["choices"], case .object(let choice)? = choices.first,
@@ -141,7 +141,7 @@ public struct OpenAIAdapter: ModelAdapter {
     if case .object(let probabilities)? = choice["logprobs"], case .array(let tokens)? = probabilities["content"] {
       logprobs = tokens.compactMap { token in token.objectValue?["logprob"]?.numberValue }
     }
-    return .success(Response(text: text, usage: usage, tokenLogprobs: logprobs))
+    return .success(Response(text: text, usage: usage, tokenLogprobs: logprobs, notes: repairs.notes))
   }
 
   /// The JSON body of a chat-completions request.

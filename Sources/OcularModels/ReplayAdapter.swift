@@ -4,7 +4,8 @@ import OcularCore
 /// Predictions made elsewhere, read from a JSONL file of `{"suite", "id", "response"}` lines and scored here.
 ///
 /// An optional integer `repeat` field addresses repeated answers (default 0). A request the file has no line for
-/// fails with ``ModelError/noPrediction``, which the run stores as an error.
+/// fails with ``ModelError/noPrediction``, which the run stores as an error. Bytes that are not UTF-8 and escapes of
+/// unpaired surrogates are read as U+FFFD (see ``JSONValue/parseRepairing(_:)``), and the sample notes it.
 public struct ReplayAdapter: ModelAdapter {
   private struct Key: Hashable {
     var suite: String
@@ -12,7 +13,7 @@ public struct ReplayAdapter: ModelAdapter {
     var repeatIndex: Int
   }
 
-  private let predictions: [Key: String]
+  private let predictions: [Key: (text: String, notes: [String])]
   /// The file's path.
   public let path: String
 
@@ -25,7 +26,7 @@ public struct ReplayAdapter: ModelAdapter {
     } catch {
       throw .unreadable(path: path, reason: "no such file or not readable")
     }
-    var predictions: [Key: String] = [:]
+    var predictions: [Key: (text: String, notes: [String])] = [:]
     while true {
       let line: ArraySlice<UInt8>?
       do {
@@ -36,7 +37,7 @@ public struct ReplayAdapter: ModelAdapter {
       guard let line else { break }
       let number = reader.lineNumber
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-      guard case .object(let object)? = try? JSONValue.parse(Data(line)) else {
+      guard case let (parsed, repairs)? = JSONValue.parseRepairing(line), case .object(let object) = parsed else {
         throw .invalidReplay(path: path, line: number, message: "not a JSON object")
       }
       guard let suite = object["suite"]?.stringValue else {
@@ -59,7 +60,7 @@ public struct ReplayAdapter: ModelAdapter {
       guard predictions[key] == nil else {
         throw .invalidReplay(path: path, line: number, message: "duplicate prediction for \(suite)/\(id)")
       }
-      predictions[key] = response
+      predictions[key] = (response, response.contains("\u{FFFD}") ? repairs.notes : [])
     }
     self.predictions = predictions
   }
@@ -74,7 +75,7 @@ public struct ReplayAdapter: ModelAdapter {
 
   public func generate(_ request: Request) async throws -> Response {
     let key = Key(suite: request.suite, id: request.sampleID, repeatIndex: request.repeatIndex)
-    guard let text = predictions[key] else { throw ModelError.noPrediction }
-    return Response(text: text)
+    guard let prediction = predictions[key] else { throw ModelError.noPrediction }
+    return Response(text: prediction.text, notes: prediction.notes)
   }
 }

@@ -19,8 +19,8 @@ import Subprocess
 public actor StdioAdapter: ModelAdapter {
   /// Settings of the process and its protocol.
   public struct Options: Sendable, Hashable {
-    /// Longest accepted response line, in bytes.
-    public var maximumLineBytes = 8 << 20
+    /// Longest accepted response line, in bytes: room for a 10 MB answer even when every byte is escaped.
+    public var maximumLineBytes = 64 << 20
     /// Time allowed for one request.
     public var requestTimeout: Duration = .seconds(600)
     /// Time allowed for the hello (model loading).
@@ -424,10 +424,8 @@ public actor StdioAdapter: ModelAdapter {
     case .oversized(let head, let length):
       return .failure(id: recoverID(head), reason: "response line of \(length) bytes exceeds the limit")
     case .complete(let bytes):
-      guard String(validating: bytes, as: UTF8.self) != nil else {
-        return .failure(id: recoverID(bytes.prefix(512)), reason: "response line is not valid UTF-8")
-      }
-      guard case .object(let object)? = PythonJSON.parse(String(decoding: bytes, as: UTF8.self)) else {
+      // Invalid UTF-8 and unpaired surrogate escapes are read as U+FFFD, and the sample notes it.
+      guard case let (parsed, repairs)? = JSONValue.parseRepairing(bytes), case .object(let object) = parsed else {
         return .failure(
           id: recoverID(bytes.prefix(512)), reason: "response line is not a JSON object: \(preview(bytes))")
       }
@@ -456,7 +454,7 @@ public actor StdioAdapter: ModelAdapter {
       if case .array(let values)? = object["logprobs"] {
         logprobs = values.compactMap { if case .number(let value) = $0 { value } else { nil } }
       }
-      return .response(id: id, Response(text: text, usage: usage, tokenLogprobs: logprobs))
+      return .response(id: id, Response(text: text, usage: usage, tokenLogprobs: logprobs, notes: repairs.notes))
     }
   }
 

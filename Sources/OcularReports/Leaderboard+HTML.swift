@@ -323,11 +323,12 @@ extension Leaderboard {
           + "<th>extracted answer</th></tr>\n"
         for sample in below {
           let answer = sample.status == .error ? "error: " + (sample.errorReason ?? "") : sample.extracted ?? ""
-          let clipped = answer.count > 400 ? String(answer.prefix(399)) + "…" : answer
+          func clip(_ text: String) -> String { text.count > 400 ? String(text.prefix(399)) + "…" : text }
+          let clipped = clip(answer)
           html +=
             "<tr><td>\(Self.htmlEscaped(sample.key.sampleID))</td><td class=\"num\">\(sample.key.repeatIndex)</td>"
             + "<td>\(Self.htmlEscaped(sample.status.rawValue))</td><td class=\"num\">\(formatScore(sample.score * 100))</td>"
-            + "<td><pre>\(Self.htmlEscaped(sample.parsed ?? ""))</pre></td><td><pre>\(Self.htmlEscaped(clipped))</pre></td></tr>\n"
+            + "<td><pre>\(Self.htmlEscaped(clip(sample.parsed ?? "")))</pre></td><td><pre>\(Self.htmlEscaped(clipped))</pre></td></tr>\n"
         }
         html += "</table>\n"
       }

@@ -370,9 +370,15 @@ extension Leaderboard {
 // MARK: - CSV
 
 extension Leaderboard {
-  /// Quotes a CSV field (RFC 4180); text that a spreadsheet would run as a formula gets a leading `'`.
+  /// Quotes a CSV field (RFC 4180); text that a spreadsheet would run as a formula (a leading `=`, `+`, `-`, `@`, tab
+  /// or carriage return) gets a leading `'`, as OWASP recommends; other control characters become `␣`.
   static func csvField(_ text: String, isText: Bool = true) -> String {
-    var value = text
+    var value = String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { scalar in
+          (scalar.value < 0x20 && !["\n", "\r", "\t"].contains(scalar)) || (0x7F...0x9F).contains(scalar.value)
+            ? "␣" : scalar
+        }))
     if isText, let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
     guard value.contains(where: { ",\"\n\r".contains($0) }) else { return value }
     return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -289,7 +289,7 @@ extension RunDiff {
   }
 
   private static func describe(_ run: RunRecord) -> String {
-    "run \(run.id) (\(run.modelSpec), \(run.createdAt))"
+    "run \(run.id) (\(TextTable.sanitize(run.modelSpec)), \(run.createdAt))"
   }
 
   /// Cuts a model answer to one line of at most `limit` characters.

@@ -44,9 +44,11 @@ public struct RunReports: Sendable {
   /// A run's details and every metric of its suites (or of one suite).
   public func detail(run id: Int64, suite: String?) throws(StoreError) -> String {
     let run = try store.run(id: id)
+    // The model name comes from the adapter's hello: neutralise control characters, as the tables do.
+    let clean: (String) -> String = { TextTable.sanitize($0) }
     var text = """
       run \(run.id)  \(run.status.rawValue)
-        model       \(run.modelSpec) (\(run.modelName))
+        model       \(clean(run.modelSpec)) (\(clean(run.modelName)))
         created     \(run.createdAt)\(run.finishedAt.map { ", finished \($0)" } ?? "")
         prompt      \(run.promptProfile)
         scoring     \(run.scoringProfile)

@@ -43,15 +43,26 @@ public struct TextTable: Sendable {
 
   /// Replaces control characters so a cell cannot move the cursor or break the layout.
   public static func sanitize(_ text: String) -> String {
+    sanitize(text, keepingLineBreaks: false)
+  }
+
+  /// Replaces control characters (C0 but, optionally, line feed and tab; DEL; C1, which includes the 8-bit CSI) with
+  /// `␣`, so that text a model wrote cannot clear, repaint or retitle the user's terminal.
+  public static func sanitize(_ text: String, keepingLineBreaks: Bool) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
     var output = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
-      if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+      if isControl(scalar), !(keepingLineBreaks && (scalar == "\n" || scalar == "\t")) {
         output.append("␣")
       } else {
         output.append(scalar)
       }
     }
     return String(output)
+  }
+
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
   }
 
   private static func width(of text: String) -> Int {

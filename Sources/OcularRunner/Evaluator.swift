@@ -98,7 +98,17 @@ public struct Evaluator: Sendable {
   /// Continues a stored run: checks its suites are unchanged, then asks only for samples without an answer
   /// (samples stored as errors are asked again).
   public func resume(run: RunRecord, suites: [Suite], concurrency: Int = 16) async throws -> EvaluationOutcome {
-    let recorded = try store.suites(run: run.id)
+    var recorded = try store.suites(run: run.id)
+    // A run killed between its creation and its last suite record: record the missing suites now, in order.
+    for (position, name) in run.suiteNames.enumerated() where !recorded.contains(where: { $0.suite == name }) {
+      guard let suite = suites.first(where: { $0.name == name }) else {
+        throw RunnerError.suiteMissing(suite: name, run: run.id)
+      }
+      var record = Self.suiteRecord(try PreparedSuite(suite), run: run.id)
+      if let judge, record.judgeLabel != "none" { record.judgeLabel = "judge:\(judge.description.model)" }
+      try store.addSuite(record, position: position)
+    }
+    recorded = try store.suites(run: run.id)
     var prepared: [PreparedSuite] = []
     for record in recorded {
       guard let suite = suites.first(where: { $0.name == record.suite }) else {
@@ -194,6 +204,8 @@ public struct Evaluator: Sendable {
               for: sample, suite: suite.name, repeatIndex: repeatIndex, parameters: settings.parameters)
             group.addTask {
               let record = await self.answer(request, sample: sample, run: run, suite: suite, settings: settings)
+              // A request cut short by a graceful stop is dropped, not stored as an error; a resume asks it again.
+              if record.status == .error, Task.isCancelled { return }
               try await queue.push(record)
             }
             inFlight += 1
@@ -260,6 +272,7 @@ public struct Evaluator: Sendable {
     }
     // The training reward (benchmarks.md §7) is stored beside the benchmark's measures, never aggregated with them.
     let reward = TrainingReward.measures(response: response.text, benchmark: benchmark, sample: sample)
+    score.notes = response.notes + score.notes
     return SampleRecord(
       runID: run, key: key, status: score.status, score: score.value,
       measuresJSON: Self.measuresJSON(score.measures.merging(reward) { own, _ in own }),

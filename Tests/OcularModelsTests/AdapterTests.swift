@@ -97,6 +97,25 @@ func writeTemporary(_ text: String) throws -> String {
     }
   }
 
+  /// A replay file's raw bytes that are not UTF-8, and escapes of lone surrogates, become U+FFFD with a note;
+  /// NUL, markup and terminal escapes come through verbatim.
+  @Test func invalidTextIsRepairedAndNoted() async throws {
+    var bytes = Data(#"{"suite": "docvqa", "id": "1", "response": "bad "#.utf8)
+    bytes += Data([0xFF, 0xC3, 0x28])
+    bytes += Data(#"!"}"#.utf8) + Data("\n".utf8)
+    bytes += Data(#"{"suite": "docvqa", "id": "2", "response": "x\udc80\u0000<script>\u001b[2J|"}"#.utf8)
+    let path = NSTemporaryDirectory() + "ocular-replay-" + UUID().uuidString + ".jsonl"
+    try bytes.write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let adapter = try ReplayAdapter(path: path)
+    let first = try await adapter.generate(makeRequest(id: "1"))
+    #expect(first.text == "bad \u{FFFD}\u{FFFD}(!")
+    #expect(first.notes == TextRepairs.invalidUTF8.notes)
+    let second = try await adapter.generate(makeRequest(id: "2"))
+    #expect(second.text == "x\u{FFFD}\u{0}<script>\u{1B}[2J|")
+    #expect(second.notes == TextRepairs.loneSurrogates.notes)
+  }
+
   @Test func missingFileIsAnError() {
     #expect(throws: ModelError.unreadable(path: "/nonexistent/p.jsonl", reason: "no such file or not readable")) {
       try ReplayAdapter(path: "/nonexistent/p.jsonl")

@@ -2,6 +2,10 @@ import Foundation
 import OcularCore
 import Testing
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 @testable import OcularModels
 
 /// A fake OpenAI-compatible server on 127.0.0.1, stopped when the value goes away.
@@ -112,6 +116,19 @@ let sampleImage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
       try await server.adapter(model: "badrequest").generate(textRequest("b"))
     }
     #expect(try server.recordedBodies().count == 2)
+  }
+
+  @Test func invalidUTF8InABodyIsRepairedAndNoted() throws {
+    let url = URL(string: "http://127.0.0.1/v1/chat/completions")!
+    let http = HTTPURLResponse(url: url, statusCode: 200, httpVersion: nil, headerFields: nil)!
+    let body =
+      Data(#"{"choices": [{"message": {"content": "A"#.utf8) + Data([0xFF]) + Data(#"\u0000"}}]}"#.utf8)
+    guard case .success(let response) = OpenAIAdapter.interpret(data: body, response: http) else {
+      Issue.record("not read")
+      return
+    }
+    #expect(response.text == "A\u{FFFD}\u{0}")
+    #expect(response.notes == TextRepairs.invalidUTF8.notes)
   }
 
   @Test func slowResponsesTimeOutAndAreRetried() async throws {

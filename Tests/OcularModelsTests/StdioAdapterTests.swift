@@ -148,9 +148,34 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
     await adapter.close()
   }
 
-  @Test func invalidUTF8MissingTextAndAdapterErrors() async throws {
+  /// Invalid UTF-8 is read as U+FFFD, as Python's `errors="replace"` does, and noted; the request is answered.
+  @Test func invalidUTF8IsRepairedAndNoted() async throws {
+    let adapter = try await launchFake("--mode badutf8 --after 1")
+    let response = try await adapter.generate(textRequest("a"))
+    #expect(response.text == "bad \u{FFFD}\u{FFFD} bytes")
+    #expect(response.notes == ["the model's output was not valid UTF-8; invalid bytes read as U+FFFD"])
+    #expect(try await adapter.generate(textRequest("b")).notes == [])
+    await adapter.close()
+  }
+
+  @Test func responseLinesRepairLoneSurrogatesAndKeepNUL() throws {
+    let line = Array(#"{"id": "r1", "text": "a\udc80b\u0000c\ud83d\ude00"}"#.utf8)
+    guard case .response(let id, let response) = StdioAdapter.parseResponse(.complete(line)) else {
+      Issue.record("not parsed")
+      return
+    }
+    #expect(id == "r1")
+    #expect(response.text == "a\u{FFFD}b\u{0}c\u{1F600}")
+    #expect(response.notes == [TextRepairs.loneSurrogates.notes[0]])
+  }
+
+  @Test func aTenMegabyteAnswerFitsTheDefaultLineLimit() throws {
+    // Every byte escaped (`\u0000`) is six: a 10 MB answer of NULs is a 60 MB line.
+    #expect(StdioAdapter.Options().maximumLineBytes >= 6 * 10_000_000 + 100)
+  }
+
+  @Test func missingTextAndAdapterErrors() async throws {
     for (mode, message) in [
-      ("badutf8", "response line is not valid UTF-8"),
       ("missing-text", "response has no string \"text\""),
       ("error", "adapter error: boom"),
     ] {

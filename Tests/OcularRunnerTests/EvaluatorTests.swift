@@ -141,6 +141,8 @@ struct LogprobAdapter: ModelAdapter {
     #expect(outcome.run.status == .interrupted)
     let stored = try store.statusCounts(run: outcome.run.id, suite: "mmstar")[.ok] ?? 0
     #expect(stored > 0 && stored < 12)
+    // Requests cut short by the stop are dropped, not stored as errors.
+    #expect(try store.statusCounts(run: outcome.run.id, suite: "mmstar")[.error] == nil)
 
     let resumed = try await Evaluator(store: store, adapter: PolicyAdapter(policy: .oracle))
       .resume(run: outcome.run, suites: suites)
@@ -148,6 +150,33 @@ struct LogprobAdapter: ModelAdapter {
     for suite in try store.suites(run: outcome.run.id) {
       #expect(suite.headline == 100)
       #expect(try store.statusCounts(run: outcome.run.id, suite: suite.suite) == [.ok: suite.sampleCount])
+    }
+  }
+
+  /// A run killed after it was created but before all its suites were recorded resumes every suite it names.
+  @Test func resumeRecordsSuitesAKillLeftUnrecorded() async throws {
+    let store = try RunStore()
+    let suites = try openSuites(["mmstar", "docvqa"])
+    let complete = try await Evaluator(store: store, adapter: PolicyAdapter(policy: .oracle))
+      .start(suites: suites, modelSpec: "builtin:oracle", settings: EvaluationSettings())
+      .run
+    var template = complete
+    template.id = 0
+    template.status = .running
+    template.finishedAt = nil
+    let killed = try store.createRun(template)
+    var first = try #require(try store.suites(run: complete.id).first)
+    first.runID = killed.id
+    first.headline = nil
+    try store.addSuite(first, position: 0)
+
+    let resumed = try await Evaluator(store: store, adapter: PolicyAdapter(policy: .oracle))
+      .resume(run: killed, suites: suites)
+    #expect(resumed.run.status == .completed)
+    #expect(try store.suites(run: killed.id).map(\.suite) == ["mmstar", "docvqa"])
+    for suite in try store.suites(run: killed.id) {
+      #expect(suite.headline == 100)
+      #expect(try store.statusCounts(run: killed.id, suite: suite.suite) == [.ok: suite.sampleCount])
     }
   }
 

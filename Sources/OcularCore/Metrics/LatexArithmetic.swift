@@ -417,9 +417,14 @@ public enum LatexArithmetic {
 
   // MARK: - Parser (the subset of latex2sympy's PS.g4 grammar Ocular reads)
 
+  /// The most nested groups and signs read; deeper input is ``Outcome/unsupported(_:)`` (the reference's recursive
+  /// Python parser would hit its recursion limit), and the stack stays bounded whatever a model answers.
+  static let maximumNesting = 200
+
   struct Parser {
     let tokens: [Token]
     var position = 0
+    var nesting = 0
 
     var isAtEnd: Bool { position >= tokens.count }
 
@@ -440,6 +445,11 @@ public enum LatexArithmetic {
 
     /// `additive`: terms joined by `+` and `-`.
     mutating func parseExpression() throws(Failure) -> Value {
+      nesting += 1
+      defer { nesting -= 1 }
+      guard nesting <= LatexArithmetic.maximumNesting else {
+        throw .unsupported("nested deeper than \(LatexArithmetic.maximumNesting) levels")
+      }
       var value = try parseProduct()
       while case .op(let op)? = current, op == "+" || op == "-" {
         position += 1
@@ -468,6 +478,11 @@ public enum LatexArithmetic {
     mutating func parseUnary() throws(Failure) -> Value {
       if case .op(let op)? = current, op == "+" || op == "-" {
         position += 1
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= LatexArithmetic.maximumNesting else {
+          throw .unsupported("nested deeper than \(LatexArithmetic.maximumNesting) levels")
+        }
         let operand = try parseUnary()
         return op == "+" ? operand : try LatexArithmetic.negate(operand)
       }

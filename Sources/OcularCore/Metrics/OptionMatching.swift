@@ -400,6 +400,10 @@ extension OptionMatching {
         if let found = attempt(start) {
           tokens.append(found.letter)
           start = max(found.end, start + 1)
+        } else if start == s.startIndex || !isASCIILetter(s[start - 1]) {
+          // Every start inside the run of prefix characters and spaces that begins here reaches the same place and
+          // fails the same way: go on from the run's end, which keeps a long run of brackets linear, not quadratic.
+          start = max(skipSpaces(s, skip(s, start, in: inlinePrefix)), start + 1)
         } else {
           start += 1
         }

@@ -104,6 +104,12 @@ public enum PythonArithmetic {
 
   static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
 
+  /// The most nested parentheses `eval` reads (CPython's tokenizer `MAXLEVEL`).
+  static let maximumNesting = 200
+  /// The most nested unary operators and powers read. CPython's parser gives up near 3,000 (MemoryError, Python
+  /// 3.11); Ocular stops earlier, which keeps a hostile answer from overflowing the stack.
+  static let maximumOperatorNesting = 1000
+
   static func tokenize(_ source: String) -> Result<[Token], Failure> {
     let scalars = Array(source.unicodeScalars)
     var tokens: [Token] = []
@@ -167,6 +173,8 @@ public enum PythonArithmetic {
       switch scalar {
       case "(":
         depth += 1
+        // CPython's tokenizer: "too many nested parentheses" past 200 (`MAXLEVEL`).
+        if depth > maximumNesting { return .failure(.raises) }
         tokens.append(.open)
         index += 1
         continue
@@ -308,6 +316,7 @@ public enum PythonArithmetic {
   struct Parser {
     let tokens: [Token]
     var position = 0
+    var operatorNesting = 0
 
     var isAtEnd: Bool { position >= tokens.count }
 
@@ -337,6 +346,9 @@ public enum PythonArithmetic {
     mutating func parseUnary() throws(Failure) -> PythonNumber {
       if let op = peekOp(), op == "+" || op == "-" || op == "~" {
         position += 1
+        operatorNesting += 1
+        defer { operatorNesting -= 1 }
+        guard operatorNesting <= PythonArithmetic.maximumOperatorNesting else { throw .raises }
         let operand = try parseUnary()
         return try PythonArithmetic.unary(op, operand)
       }
@@ -347,6 +359,9 @@ public enum PythonArithmetic {
       let base = try parseAtom()
       if peekOp() == "**" {
         position += 1
+        operatorNesting += 1
+        defer { operatorNesting -= 1 }
+        guard operatorNesting <= PythonArithmetic.maximumOperatorNesting else { throw .raises }
         let exponent = try parseUnary()
         return try PythonArithmetic.power(base, exponent)
       }

@@ -18,16 +18,26 @@ public enum PythonJSON {
 
   /// Parses a document, or returns nil where `json.loads` raises.
   public static func parse(_ text: String) -> Value? {
+    var repaired = false
+    return parse(text, repairedSurrogates: &repaired)
+  }
+
+  /// Parses a document, or returns nil where `json.loads` raises; sets `repairedSurrogates` when a `\uD800`–`\uDFFF`
+  /// escape without its pair was read as U+FFFD (Python keeps such a lone surrogate; a Swift string cannot).
+  public static func parse(_ text: String, repairedSurrogates: inout Bool) -> Value? {
     var parser = Parser(bytes: Array(text.utf8))
     parser.skipWhitespace()
     guard let value = parser.parseValue(depth: 0) else { return nil }
     parser.skipWhitespace()
-    return parser.index == parser.bytes.count ? value : nil
+    guard parser.index == parser.bytes.count else { return nil }
+    repairedSurrogates = parser.repairedSurrogates
+    return value
   }
 
   private struct Parser {
     let bytes: [UInt8]
     var index = 0
+    var repairedSurrogates = false
 
     mutating func skipWhitespace() {
       while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -129,6 +139,7 @@ public enum PythonJSON {
       guard index < bytes.count else { return nil }
       // Escapes: decode as UTF-16 (so `\u` surrogate pairs join), copying the runs between escapes whole.
       var utf16: [UInt16] = []
+      var hasSurrogateEscape = false
       utf16.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).utf16)
       var run = index
       while index < bytes.count {
@@ -140,7 +151,10 @@ public enum PythonJSON {
         }
         if run < index { utf16.append(contentsOf: String(decoding: bytes[run..<index], as: UTF8.self).utf16) }
         index += 1
-        if byte == UInt8(ascii: "\"") { return String(decoding: utf16, as: UTF16.self) }
+        if byte == UInt8(ascii: "\"") {
+          if hasSurrogateEscape, Self.hasLoneSurrogate(utf16) { repairedSurrogates = true }
+          return String(decoding: utf16, as: UTF16.self)
+        }
         guard index < bytes.count else { return nil }
         let escape = bytes[index]
         index += 1
@@ -159,12 +173,30 @@ public enum PythonJSON {
             let unit = UInt16(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
           else { return nil }
           index += 4
+          if (0xD800...0xDFFF).contains(unit) { hasSurrogateEscape = true }
           utf16.append(unit)
         default: return nil
         }
         run = index
       }
       return nil
+    }
+
+    /// Whether UTF-16 code units hold a surrogate without its pair.
+    static func hasLoneSurrogate(_ units: [UInt16]) -> Bool {
+      var index = 0
+      while index < units.count {
+        let unit = units[index]
+        if UTF16.isLeadSurrogate(unit) {
+          guard index + 1 < units.count, UTF16.isTrailSurrogate(units[index + 1]) else { return true }
+          index += 2
+        } else if UTF16.isTrailSurrogate(unit) {
+          return true
+        } else {
+          index += 1
+        }
+      }
+      return false
     }
 
     mutating func parseNumber() -> Value? {

@@ -73,9 +73,14 @@ public enum PythonLiteral {
     }
   }
 
+  /// The most nested brackets read: CPython's tokenizer raises "too many nested parentheses" past 200 (`MAXLEVEL`),
+  /// so `ast.literal_eval` does too; the bound also keeps a hostile answer from overflowing the stack.
+  static let maximumNesting = 200
+
   private struct Parser {
     let scalars: [Unicode.Scalar]
     var position = 0
+    var nesting = 0
 
     var isAtEnd: Bool { position >= scalars.count }
 
@@ -97,6 +102,9 @@ public enum PythonLiteral {
 
     mutating func parseSequence(close: Unicode.Scalar) -> JSONValue? {
       position += 1
+      nesting += 1
+      defer { nesting -= 1 }
+      guard nesting <= PythonLiteral.maximumNesting else { return nil }
       var items: [JSONValue] = []
       while true {
         skipSpace()
@@ -119,6 +127,9 @@ public enum PythonLiteral {
 
     mutating func parseDict() -> JSONValue? {
       position += 1
+      nesting += 1
+      defer { nesting -= 1 }
+      guard nesting <= PythonLiteral.maximumNesting else { return nil }
       var members: [String: JSONValue] = [:]
       while true {
         skipSpace()

@@ -115,6 +115,26 @@ extension JSONValue {
     return try decoder.decode(JSONValue.self, from: data)
   }
 
+  /// Decodes one JSON document from bytes a model produced, repairing text instead of refusing it.
+  ///
+  /// Bytes that are not UTF-8 are read as U+FFFD, one per maximal invalid sequence, as Python's
+  /// `bytes.decode("utf-8", errors="replace")` does; a `\uD800`–`\uDFFF` escape without its pair is read as U+FFFD.
+  /// The repairs made are returned so that the sample can say so. Returns nil where `json.loads` raises.
+  public static func parseRepairing(_ bytes: some Collection<UInt8>) -> (value: JSONValue, repairs: TextRepairs)? {
+    var repairs: TextRepairs = []
+    let text: String
+    if let valid = String(validating: bytes, as: UTF8.self) {
+      text = valid
+    } else {
+      text = String(decoding: bytes, as: UTF8.self)
+      repairs.insert(.invalidUTF8)
+    }
+    var repairedSurrogates = false
+    guard let value = PythonJSON.parse(text, repairedSurrogates: &repairedSurrogates) else { return nil }
+    if repairedSurrogates { repairs.insert(.loneSurrogates) }
+    return (JSONValue(value), repairs)
+  }
+
   /// Converts a value parsed with Python's semantics.
   init(_ value: PythonJSON.Value) {
     switch value {
@@ -218,5 +238,30 @@ public struct JSONTextWriter: Sendable {
       bytes.append(contentsOf: utf8[run...])
     }
     bytes.append(UInt8(ascii: "\""))
+  }
+}
+
+/// What was repaired while reading text a model produced (see ``JSONValue/parseRepairing(_:)``).
+public struct TextRepairs: OptionSet, Sendable, Hashable {
+  public let rawValue: Int
+
+  /// Creates a set of repairs from its raw value.
+  public init(rawValue: Int) {
+    self.rawValue = rawValue
+  }
+
+  /// Bytes that are not UTF-8 were read as U+FFFD.
+  public static let invalidUTF8 = TextRepairs(rawValue: 1 << 0)
+  /// Escapes of unpaired UTF-16 surrogates were read as U+FFFD.
+  public static let loneSurrogates = TextRepairs(rawValue: 1 << 1)
+
+  /// The notes stored with a sample whose answer was repaired, one per kind of repair.
+  public var notes: [String] {
+    var notes: [String] = []
+    if contains(.invalidUTF8) { notes.append("the model's output was not valid UTF-8; invalid bytes read as U+FFFD") }
+    if contains(.loneSurrogates) {
+      notes.append("the model's output escaped unpaired UTF-16 surrogates (\\uD800-\\uDFFF); read as U+FFFD")
+    }
+    return notes
   }
 }

@@ -150,12 +150,15 @@ public struct Response: Sendable, Hashable {
   public var usage: TokenUsage?
   /// The log-probability of each generated token, when the model reports them.
   public var tokenLogprobs: [Double]?
+  /// Notes stored with the sample, such as a repair of invalid text (see ``TextRepairs``).
+  public var notes: [String]
 
   /// Creates a response.
-  public init(text: String, usage: TokenUsage? = nil, tokenLogprobs: [Double]? = nil) {
+  public init(text: String, usage: TokenUsage? = nil, tokenLogprobs: [Double]? = nil, notes: [String] = []) {
     self.text = text
     self.usage = usage
     self.tokenLogprobs = tokenLogprobs
+    self.notes = notes
   }
 
   /// The mean of −log p over the sampled tokens (the paper's per-token entropy proxy), or `nil` without logprobs.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OcularCore
 import OcularModels
+import OcularReports
 import OcularRunner
 import OcularStore
 
@@ -12,9 +13,10 @@ enum Console {
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 
-  /// Writes a line to standard error.
+  /// Writes a line to standard error, with control characters neutralised: an error message may quote what a
+  /// model or adapter sent, and must not repaint the terminal.
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TextTable.sanitize(text, keepingLineBreaks: true) + "\n").utf8))
   }
 
   /// A Boolean value that indicates whether standard error is a terminal.
