@@ -2,11 +2,11 @@ import Foundation
 import OcularCore
 import Testing
 
+@testable import OcularModels
+
 #if canImport(FoundationNetworking)
   import FoundationNetworking
 #endif
-
-@testable import OcularModels
 
 /// A fake OpenAI-compatible server on 127.0.0.1, stopped when the value goes away.
 final class FakeOpenAIServer {

@@ -163,7 +163,8 @@ public enum PythonJSON {
         // Copy the run of plain characters up to the next quote, backslash or control byte as UTF-16 (those are
         // ASCII, so the run never splits a UTF-8 sequence; one run at a time keeps a 10 MB answer fast).
         var end = index + 1
-        while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") {
+        while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\")
+        {
           end += 1
         }
         utf16.append(contentsOf: String(decoding: bytes[index..<end], as: UTF8.self).utf16)
