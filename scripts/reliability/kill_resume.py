@@ -237,7 +237,10 @@ class Harness:
         if running < 1:
             running, startup = 1, max(0, kills - near_end - 1)
         # Running kills fire once the store holds a seeded target count; targets rise through the run.
-        targets = sorted(self.rng.randint(1, max(1, total - 4)) for _ in range(running + self.args.graceful))
+        # They stay clear of the end (the requests in flight there could finish the run first): near-end kills
+        # cover it.
+        highest = max(1, total - 4 - 2 * self.args.concurrency)
+        targets = sorted(self.rng.randint(1, highest) for _ in range(running + self.args.graceful))
         middle = [("kill", "running")] * running + [("graceful", None)] * self.args.graceful
         middle += [("kill", "startup")] * startup
         self.rng.shuffle(middle)
