@@ -212,6 +212,8 @@ public struct Evaluator: Sendable {
           }
         }
         try await group.waitForAll()
+        // A stop that came while the last requests were in flight: they were dropped, so the suite is not done.
+        try Task.checkCancellation()
       }
     } catch is CancellationError {
       cancellation = CancellationError()

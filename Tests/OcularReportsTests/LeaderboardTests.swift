@@ -167,6 +167,23 @@ func leaderboardStore() throws -> (SyntheticRuns, Int64, Int64) {
     try checkNoRawModelText(html, modelTexts: [hostileModel, "<img src=x onerror=alert(1)> & \"C\""])
   }
 
+  /// A 1 MB answer and its 1 MB parsed form are clipped in the HTML report's worst samples.
+  @Test func htmlClipsHugeAnswers() throws {
+    let runs = try SyntheticRuns()
+    let run = try runs.run(
+      model: "m", spec: "builtin:baseline", created: "2026-11-25T10:00:00Z",
+      suites: [SyntheticSuite("mmstar", "mmstar", "general_vqa", "exact_matching", "h", 0)])
+    let huge = String(repeating: "<b>x</b>", count: 125_000)
+    try runs.store.save([
+      SampleRecord(
+        runID: run, key: SampleKey(suite: "mmstar", sampleID: "1", repeatIndex: 0), status: .ok, score: 0,
+        parsed: huge, breakdownJSON: "[]", requestJSON: "{}", response: huge, extracted: huge)
+    ])
+    let html = try Leaderboard.build(store: runs.store, settings: LeaderboardSettings(worstCount: 5)).html()
+    #expect(html.utf8.count < 200_000)
+    #expect(!html.contains("<b>"))
+  }
+
   @Test func escapingHelpersCoverTheDangerousCharacters() {
     #expect(Leaderboard.htmlEscaped("<a href='x'>&\"</a>\u{0}") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;␣")
     #expect(Leaderboard.markdownEscaped("a|b<c>&[d](e)`f`") == "a\\|b&lt;c&gt;&amp;\\[d\\](e)\\`f\\`")

@@ -153,6 +153,27 @@ struct LogprobAdapter: ModelAdapter {
     }
   }
 
+  /// A stop while the last requests are in flight (every request already sent) interrupts the run: the requests it
+  /// cut short are neither stored as errors nor lost behind a `completed` status.
+  @Test func aStopWhileTheLastRequestsAreInFlightInterruptsTheRun() async throws {
+    let store = try RunStore()
+    let suites = try openSuites(["mmstar"])
+    let slow = PolicyAdapter(policy: .oracle, latency: .seconds(30))
+    let task = Task {
+      try await Evaluator(store: store, adapter: slow)
+        .start(suites: suites, modelSpec: "builtin:oracle?latency_ms=30000", settings: EvaluationSettings())
+    }
+    while try store.runs().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+    task.cancel()
+    let outcome = try await task.value
+    #expect(outcome.wasInterrupted)
+    #expect(outcome.run.status == .interrupted)
+    let resumed = try await Evaluator(store: store, adapter: PolicyAdapter(policy: .oracle))
+      .resume(run: outcome.run, suites: suites)
+    #expect(resumed.run.status == .completed)
+    #expect(try store.statusCounts(run: outcome.run.id, suite: "mmstar") == [.ok: 12])
+  }
+
   /// A run killed after it was created but before all its suites were recorded resumes every suite it names.
   @Test func resumeRecordsSuitesAKillLeftUnrecorded() async throws {
     let store = try RunStore()
