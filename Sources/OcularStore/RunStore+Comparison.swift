@@ -160,13 +160,9 @@ extension RunStore {
 
   /// The stored records (every repeat) of one sample of a run's suite, by repeat.
   public func samples(run id: Int64, suite: String, sampleID: String) throws(StoreError) -> [SampleRecord] {
-    try readForComparison { db in
-      try Row.fetchAll(
-        db, sql: "SELECT * FROM samples WHERE run_id = ? AND suite = ? AND sample_id = ? ORDER BY repeat",
-        arguments: [id, suite, sampleID]
-      ).map(Self.sample(from:))
-    }
+    try samples(run: id, suite: suite, sampleIDs: [sampleID])[sampleID] ?? []
   }
+
 
   /// The stored samples of many sample ids at once (one query), by sample id, each list in repeat order.
   public func samples(run id: Int64, suite: String, sampleIDs: [String]) throws(StoreError) -> [String: [SampleRecord]]

@@ -188,7 +188,7 @@ public struct SampleReader: ~Copyable {
       }
       if let hash = image.sha256 { hasher.update(data: Data(hash.utf8)) }
       if replayed == nil {
-        ledger.record(image, joinedPath: joined, isDirect: image.absolutePath == directPath(of: joined))
+        ledger.record(image, joinedPath: joined, isDirect: path.isDirect)
       }
       images.append(image)
     }
@@ -295,6 +295,8 @@ public struct SampleReader: ~Copyable {
   private struct ResolvedPath {
     var absolute: String
     var display: String
+    /// Whether `absolute` is the folder's cached real path joined with the name (no symlink in the last part).
+    var isDirect = false
   }
 
   /// Refuses an empty or absolute path before it is joined to the image root.
@@ -351,7 +353,7 @@ public struct SampleReader: ~Copyable {
     if let direct = directPath(of: relative), direct.hasPrefix(folderPrefix) {
       var status = stat()
       if lstat(direct, &status) == 0, status.st_mode & S_IFMT != S_IFLNK {
-        return ResolvedPath(absolute: direct, display: display)
+        return ResolvedPath(absolute: direct, display: display, isDirect: true)
       }
     }
     let joined = (suite.folder as NSString).appendingPathComponent(relative)
@@ -395,9 +397,6 @@ public struct ImageLedger: Sendable {
 
   /// Creates an empty ledger.
   public init() {}
-
-  /// The number of image occurrences recorded.
-  public var count: Int { entries.count }
 
   mutating func record(_ image: SampleImage, joinedPath: String, isDirect: Bool) {
     entries.append(
