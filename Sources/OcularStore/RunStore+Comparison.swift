@@ -163,7 +163,6 @@ extension RunStore {
     try samples(run: id, suite: suite, sampleIDs: [sampleID])[sampleID] ?? []
   }
 
-
   /// The stored samples of many sample ids at once (one query), by sample id, each list in repeat order.
   public func samples(run id: Int64, suite: String, sampleIDs: [String]) throws(StoreError) -> [String: [SampleRecord]]
   {
