@@ -12,7 +12,7 @@ public struct PreparedSuite: Sendable {
   /// The number of samples.
   public let sampleCount: Int
   /// The images the validation pass read, so that the evaluation pass need not open them again.
-  public let imageLedger: ImageLedger
+  public let ledger: SuiteLedger
 
   /// Reads a whole suite once, validating every record and hashing every image.
   public init(_ suite: Suite) throws(CoreError) {
@@ -22,7 +22,7 @@ public struct PreparedSuite: Sendable {
     self.suite = suite
     self.contentHash = reader.contentHash()
     self.sampleCount = count
-    self.imageLedger = reader.ledger
+    self.ledger = reader.ledger
   }
 }
 
@@ -168,11 +168,16 @@ public struct Evaluator: Sendable {
     let store = self.store
     let observer = self.observer
     let name = suite.name
+    // SQLite work runs on its own thread: blocking a thread of the cooperative pool (two on a two-core machine)
+    // would leave reading, prompting and scoring one thread between them.
+    let saving = DispatchQueue(label: "ocular.evaluator.save")
     let writer = Task {
       var done = answered.count
       while let batch = await queue.take() {
         do {
-          try store.save(batch)
+          try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            saving.async { continuation.resume(with: Result { try store.save(batch) }) }
+          }
         } catch {
           await queue.fail(error)
           throw error
@@ -189,7 +194,7 @@ public struct Evaluator: Sendable {
     do {
       try await withThrowingTaskGroup(of: Void.self) { group in
         var inFlight = 0
-        var reader = SampleReader(suite: suite, replaying: item.imageLedger)
+        var reader = SampleReader(suite: suite, replaying: item.ledger)
         while let sample = try reader.next() {
           if let shard = settings.shard, !shard.contains(suite: suite.name, sampleID: sample.id) { continue }
           for repeatIndex in 0..<settings.repeats {

@@ -76,7 +76,7 @@ public struct Rescorer: Sendable {
     let total = try store.statusCounts(run: original, suite: suite.name).values.reduce(0, +)
     observer.suiteStarted(suite: suite.name, total: total, alreadyDone: 0)
     let extractor = benchmark.extractor(options: options)
-    var reader = SampleReader(suite: suite, replaying: item.imageLedger)
+    var reader = SampleReader(suite: suite, replaying: item.ledger)
     var done = 0
     var samples: [Sample] = []
     // Samples are looked up 256 at a time, one query each, and their new records saved in one transaction.
@@ -143,7 +143,7 @@ public struct Rescorer: Sendable {
           sampleID: record.key.sampleID,
           score: SampleScore(
             value: record.score, status: record.status,
-            measures: TrainingReward.removingRewardMeasures(record.measures), parsed: record.parsed,
+            measures: record.benchmarkMeasures, parsed: record.parsed,
             notes: record.notes),
           breakdown: record.breakdown, repeatIndex: record.key.repeatIndex))
     }

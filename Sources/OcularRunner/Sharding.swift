@@ -33,9 +33,10 @@ extension Shard {
     Self.index(ofSuite: suite, sampleID: sampleID, count: count) == index
   }
 
-  /// The number of a suite's samples in this shard (reads the suite's records once).
-  public func sampleCount(of suite: Suite) throws(CoreError) -> Int {
-    var reader = SampleReader(suite: suite)
+  /// The number of a suite's samples in this shard (reads the suite's records once, trusting the ledger of an earlier
+  /// complete read if given).
+  public func sampleCount(of suite: Suite, ledger: SuiteLedger? = nil) throws(CoreError) -> Int {
+    var reader = SampleReader(suite: suite, replaying: ledger)
     var count = 0
     while let sample = try reader.next() {
       if contains(suite: suite.name, sampleID: sample.id) { count += 1 }
@@ -56,6 +57,6 @@ extension Evaluator {
 
   /// The number of answers a suite needs under some settings: its samples (those of the shard) times the repeats.
   static func answerCount(_ item: PreparedSuite, settings: EvaluationSettings) throws -> Int {
-    try (settings.shard.map { try $0.sampleCount(of: item.suite) } ?? item.sampleCount) * settings.repeats
+    try (settings.shard.map { try $0.sampleCount(of: item.suite, ledger: item.ledger) } ?? item.sampleCount) * settings.repeats
   }
 }

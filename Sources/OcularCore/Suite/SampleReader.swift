@@ -1,10 +1,18 @@
 import Crypto
+import Dispatch
 import Foundation
 
 /// Streams the samples of a suite, checking every record and image as it goes.
 ///
-/// Memory stays bounded by the longest line and the id set: records are read one at a time, and image files
-/// are read only as far as their header unless hashing is asked for.
+/// Memory stays bounded by the longest line, a batch of records and the id set: records are read a batch at a time
+/// and checked on every core (JSON, images, the benchmark's validation), then taken in reading order, where the
+/// content hash and the duplicate-id check are kept. Image files are read only as far as their header unless hashing
+/// is asked for.
+///
+/// A reader given the ``SuiteLedger`` of an earlier complete read of the same suite (the evaluation pass after the
+/// check pass) trusts that read: it compares each line with the ledger's fingerprint, takes images from the ledger
+/// and skips the checks already passed. A line that differs from the checked one is an error, since the run
+/// recorded the suite's content as it was checked.
 public struct SampleReader: ~Copyable {
   /// The suite being read.
   public let suite: Suite
@@ -13,37 +21,55 @@ public struct SampleReader: ~Copyable {
 
   private var fileIndex = 0
   private var samplesInFile = 0
-  private var filePath: ResolvedPath?
+  private var filePath: RecordChecker.ResolvedPath?
   private var lines: LineReader?
   private var seenIDs: Set<String> = []
   private var hasher = SHA256()
-  private var imageCache: [String: SampleImage] = [:]
-  private var directories: [String: String] = [:]
-  private let imageRoot: String
-  private let folderPrefix: String
-  private var replayed: ImageLedger?
-  private var replayIndex = 0
-  /// What this reader learnt about every image it read, in order; a later reader of the same suite can replay it.
-  public private(set) var ledger = ImageLedger()
+  private var checkers: [RecordChecker]
+  private let batchSize: Int
+  private let linesPerWorker: Int
+  private var batch: [RawLine] = []
+  private var checked: [CheckedLine] = []
+  private var checkedIndex = 0
+  /// An error met while reading a batch's lines, thrown once the lines before it were taken.
+  private var readFailure: CoreError?
+  private let trusted: SuiteLedger?
+  private var trustedImageIndex = 0
+  private var trustedLineIndex = 0
+  /// What this reader learnt about every line and image it read, in order; a later reader of the same suite can
+  /// trust it.
+  public private(set) var ledger = SuiteLedger()
 
   /// Opens a suite for reading.
   ///
   /// - Parameters:
   ///   - isHashingImages: Whether image bytes are read whole and hashed (for the suite's content hash).
-  ///   - ledger: The ``ledger`` of an earlier, complete read of the same suite: its images are then taken from it
-  ///     instead of being opened again. A ledger that does not fit (the suite changed) is ignored from that point.
-  public init(suite: Suite, isHashingImages: Bool = false, replaying ledger: ImageLedger? = nil) {
+  ///   - ledger: The ``ledger`` of an earlier, complete read of the same suite; its checks are then trusted.
+  public init(suite: Suite, isHashingImages: Bool = false, replaying ledger: SuiteLedger? = nil) {
+    self.init(
+      suite: suite, isHashingImages: isHashingImages, replaying: ledger,
+      workers: min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8), batchSize: 512, linesPerWorker: 32)
+  }
+
+  /// Opens a suite for reading with a given number of checking threads, lines per batch, and fewest lines worth
+  /// giving a thread.
+  init(
+    suite: Suite, isHashingImages: Bool, replaying ledger: SuiteLedger?, workers: Int, batchSize: Int,
+    linesPerWorker: Int
+  ) {
     self.suite = suite
     self.isHashingImages = isHashingImages
-    self.replayed = ledger
-    self.imageRoot = suite.manifest.imageRoot ?? ""
-    self.folderPrefix = suite.folder.hasSuffix("/") ? suite.folder : suite.folder + "/"
+    self.trusted = ledger
+    self.checkers = Array(repeating: RecordChecker(suite: suite, isHashingImages: isHashingImages), count: max(workers, 1))
+    self.batchSize = max(batchSize, 1)
+    self.linesPerWorker = max(linesPerWorker, 1)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys  // Key order must not vary between runs, or the hash would.
     if let manifest = try? encoder.encode(suite.manifest) { hasher.update(data: manifest) }
   }
 
-  /// The SHA-256 of the manifest, every record line and every image, in hex; meaningful after the last sample.
+  /// The SHA-256 of the manifest, every record line and every image, in hex; meaningful after the last sample of a
+  /// reader that trusts no ledger.
   public func contentHash() -> String {
     let digest = hasher.finalize()
     return hexString(digest)
@@ -51,10 +77,89 @@ public struct SampleReader: ~Copyable {
 
   /// Returns the next sample, or nil after the last one.
   public mutating func next() throws(CoreError) -> Sample? {
+    if let trusted {
+      guard let line = try nextLine() else {
+        guard trustedLineIndex == trusted.fingerprints.count else {
+          throw .invalidInput(
+            path: filePath?.display ?? suite.displayFolder, line: nil,
+            message: "records were removed after the suite was checked; run the command again")
+        }
+        return nil
+      }
+      return try trustedSample(line)
+    }
+    while checkedIndex == checked.count {
+      if let readFailure {
+        self.readFailure = nil
+        throw readFailure
+      }
+      guard try readBatch() else { return nil }
+      checkBatch()
+    }
+    let result = checked[checkedIndex]
+    let line = batch[checkedIndex]
+    checkedIndex += 1
+    if let id = result.id, !seenIDs.insert(id).inserted {
+      throw .invalidInput(
+        path: line.location.path, line: line.location.line, message: "duplicate sample id \"\(id)\"")
+    }
+    if let failure = result.failure { throw failure }
+    guard let sample = result.sample else { return nil }
+    hasher.update(data: Data(line.bytes))
+    hasher.update(data: Data([0x0A]))
+    ledger.fingerprints.append(SuiteLedger.fingerprint(line.bytes))
+    for (image, path) in zip(sample.images, result.imagePaths) {
+      if let hash = image.sha256 { hasher.update(data: Data(hash.utf8)) }
+      ledger.record(image, joinedPath: path.joined, isDirect: path.isDirect)
+    }
+    return sample
+  }
+
+  /// Reads up to a batch of record lines; false when every file is read.
+  private mutating func readBatch() throws(CoreError) -> Bool {
+    batch.removeAll(keepingCapacity: true)
+    checked.removeAll(keepingCapacity: true)
+    checkedIndex = 0
+    do {
+      while batch.count < batchSize, let line = try nextLine() { batch.append(line) }
+    } catch {
+      // Lines before the failure are checked and taken first, as a line-by-line read would.
+      readFailure = error
+    }
+    return !batch.isEmpty || readFailure != nil
+  }
+
+  /// Checks the batch's lines, on several threads when it is large enough to be worth it.
+  private mutating func checkBatch() {
+    let count = batch.count
+    let workers = min(checkers.count, max(count / linesPerWorker, 1))
+    guard workers > 1 else {
+      for line in batch { checked.append(checkers[0].check(line)) }
+      return
+    }
+    let chunk = (count + workers - 1) / workers
+    var results = [CheckedLine?](repeating: nil, count: count)
+    batch.withUnsafeBufferPointer { lines in
+      checkers.withUnsafeMutableBufferPointer { checkers in
+        results.withUnsafeMutableBufferPointer { results in
+          let shared = WorkerBuffers(lines: lines, checkers: checkers, results: results)
+          DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in min(worker * chunk, count)..<min((worker + 1) * chunk, count) {
+              shared.results[index] = shared.checkers[worker].check(shared.lines[index])
+            }
+          }
+        }
+      }
+    }
+    checked = results.map { $0! }
+  }
+
+  /// The next non-blank line of the suite's sample files, or nil after the last file.
+  private mutating func nextLine() throws(CoreError) -> RawLine? {
     while fileIndex < suite.manifest.files.count {
       let entry = suite.manifest.files[fileIndex]
       if lines == nil {
-        let path = try resolve(entry.path, field: "files", location: nil)
+        let path = try checkers[0].resolve(entry.path, field: "files", location: nil)
         lines = try LineReader(path: path.absolute)
         filePath = path
       }
@@ -79,292 +184,55 @@ public struct SampleReader: ~Copyable {
         samplesInFile = 0
         continue
       }
-      let number = lines!.lineNumber
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-      hasher.update(data: Data(line))
-      hasher.update(data: Data([0x0A]))
       samplesInFile += 1
-      return try sample(from: line, entry: entry, location: SourceLocation(path: path.display, line: number))
+      return RawLine(
+        bytes: line, entry: entry, location: SourceLocation(path: path.display, line: lines!.lineNumber))
     }
     return nil
   }
 
-  private mutating func sample(
-    from line: ArraySlice<UInt8>, entry: SampleFileEntry, location: SourceLocation
-  ) throws(CoreError) -> Sample {
-    func fail(_ message: String) -> CoreError {
-      .invalidInput(path: location.path, line: location.line, message: message)
+  /// A sample of a line an earlier read checked: parsed again, its images taken from the ledger.
+  private mutating func trustedSample(_ line: RawLine) throws(CoreError) -> Sample {
+    guard let ledger = trusted, trustedLineIndex < ledger.fingerprints.count,
+      ledger.fingerprints[trustedLineIndex] == SuiteLedger.fingerprint(line.bytes)
+    else { throw Self.changed(line.location) }
+    trustedLineIndex += 1
+    let record = try checkers[0].parse(line)
+    let (id, split) = try checkers[0].identity(of: record, entry: line.entry, location: line.location)
+    var images: [SampleImage] = []
+    for relative in try checkers[0].imagePaths(of: record, location: line.location) {
+      let joined = checkers[0].joinedToImageRoot(relative)
+      guard trustedImageIndex < ledger.entries.count, ledger.entries[trustedImageIndex].joinedPath == joined,
+        let absolute = ledger.entries[trustedImageIndex].absolutePath ?? checkers[0].directPath(of: joined)
+      else { throw Self.changed(line.location) }
+      let entry = ledger.entries[trustedImageIndex]
+      trustedImageIndex += 1
+      images.append(
+        SampleImage(
+          relativePath: relative, absolutePath: absolute, format: entry.format, width: Int(entry.width),
+          height: Int(entry.height), sha256: nil))
     }
-    guard String(validating: line, as: UTF8.self) != nil else { throw fail("invalid UTF-8") }
-    let value: JSONValue
-    do {
-      value = try JSONValue.parse(Data(line))
-    } catch {
-      throw fail("invalid JSON")
-    }
-    guard case .object(let record) = value else { throw fail("a sample must be a JSON object, not \(value.typeName)") }
-
-    var id: String
-    if let idField = suite.manifest.idField {
-      guard let raw = record[idField] else { throw fail("missing field \"\(idField)\"") }
-      switch raw {
-      case .string(let text) where !text.isEmpty: id = text
-      case .number(let number) where number.rounded() == number && abs(number) < 1e15: id = String(Int64(number))
-      default: throw fail("field \"\(idField)\" must be a non-empty string or an integer, not \(raw.typeName)")
-      }
-    } else {
-      id = String(location.line)
-    }
-    var split = entry.split
-    if let splitField = suite.manifest.splitField, split == nil {
-      guard let value = record[splitField]?.cellText else { throw fail("missing field \"\(splitField)\"") }
-      split = value
-    }
-    if let fileSplit = entry.split { id = "\(fileSplit)/\(id)" }
-    guard seenIDs.insert(id).inserted else { throw fail("duplicate sample id \"\(id)\"") }
-
-    let images = try images(of: record, location: location)
-    var sample = Sample(id: id, split: split, record: record, images: images, location: location)
-    for field in suite.benchmark.auxiliaryFileFields {
-      guard let relative = record[field]?.stringValue else { throw fail("missing field \"\(field)\" (a path)") }
-      try checkRelative(relative, field: field, location: location)
-      let joined = imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
-      sample.auxiliaryFiles[field] = try resolve(joined, field: field, location: location).absolute
-    }
-    if let problem = suite.benchmark.validate(sample) { throw fail(problem) }
-    let variables = suite.benchmark.promptVariables(for: sample)
-    for name in suite.template.placeholders where variables[name] == nil && record[name] == nil {
-      throw fail("prompt_template names field \"\(name)\", which the record lacks")
-    }
+    var sample = Sample(id: id, split: split, record: record, images: images, location: line.location)
+    try checkers[0].addAuxiliaryFiles(to: &sample)
     return sample
   }
 
-  private mutating func images(of record: [String: JSONValue], location: SourceLocation) throws(CoreError)
-    -> [SampleImage]
-  {
-    let field = suite.manifest.imageField
-    func fail(_ message: String) -> CoreError {
-      .invalidInput(path: location.path, line: location.line, message: message)
-    }
-    let paths: [String]
-    switch record[field] {
-    case nil, .null?:
-      throw fail("missing field \"\(field)\"")
-    case .string(let text)?:
-      if text.hasPrefix("["), case .array(let items)? = PythonLiteral.parse(text) {
-        paths = try items.map { item throws(CoreError) in
-          guard let path = item.stringValue else { throw fail("field \"\(field)\" must list strings") }
-          return path
-        }
-      } else {
-        paths = [text]
-      }
-    case .array(let items)?:
-      paths = try items.map { item throws(CoreError) in
-        guard let path = item.stringValue else { throw fail("field \"\(field)\" must list strings") }
-        return path
-      }
-    case let other?:
-      throw fail("field \"\(field)\" must be a path or a list of paths, not \(other.typeName)")
-    }
-    guard !paths.isEmpty else { throw fail("field \"\(field)\" names no image") }
-    var images: [SampleImage] = []
-    for relative in paths {
-      try checkRelative(relative, field: field, location: location)
-      let joined = imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
-      if let image = replay(joined, relative: relative) {
-        images.append(image)
-        continue
-      }
-      let path = try resolve(joined, field: field, location: location)
-      var image: SampleImage
-      if let cached = imageCache[path.absolute] {
-        image = cached
-        image.relativePath = relative
-      } else {
-        image = try readImage(relative: relative, path: path, location: location)
-        if imageCache.count >= 4096 { imageCache.removeAll(keepingCapacity: true) }
-        imageCache[path.absolute] = image
-      }
-      if let hash = image.sha256 { hasher.update(data: Data(hash.utf8)) }
-      if replayed == nil {
-        ledger.record(image, joinedPath: joined, isDirect: path.isDirect)
-      }
-      images.append(image)
-    }
-    return images
+  private static func changed(_ location: SourceLocation) -> CoreError {
+    .invalidInput(
+      path: location.path, line: location.line,
+      message: "the record changed after the suite was checked; run the command again")
   }
+}
 
-  /// The next image of the replayed ledger, if it is the one named; otherwise stops replaying.
-  private mutating func replay(_ joined: String, relative: String) -> SampleImage? {
-    guard let ledger = replayed else { return nil }
-    guard replayIndex < ledger.entries.count, ledger.entries[replayIndex].joinedPath == joined,
-      let absolute = ledger.entries[replayIndex].absolutePath ?? directPath(of: joined)
-    else {
-      replayed = nil
-      return nil
-    }
-    let entry = ledger.entries[replayIndex]
-    replayIndex += 1
-    return SampleImage(
-      relativePath: relative, absolutePath: absolute, format: entry.format, width: Int(entry.width),
-      height: Int(entry.height), sha256: nil)
-  }
-
-  /// The absolute path of a file named relative to the suite folder when no symlink is involved in its last part:
-  /// its folder's real path (looked up once per folder) joined with its name.
-  private mutating func directPath(of joined: String) -> String? {
-    let slash = joined.lastIndex(of: "/")
-    let folderPart = slash.map { String(joined[..<$0]) } ?? ""
-    let name = slash.map { String(joined[joined.index(after: $0)...]) } ?? joined
-    guard !name.isEmpty, name != ".", name != ".." else { return nil }
-    if let real = directories[folderPart] { return real.isEmpty ? nil : real + "/" + name }
-    let absolute = folderPart.isEmpty ? suite.folder : (suite.folder as NSString).appendingPathComponent(folderPart)
-    var real = ""
-    if let resolved = realpath(absolute, nil) {
-      real = String(cString: resolved)
-      free(resolved)
-    }
-    if directories.count >= 4096 { directories.removeAll(keepingCapacity: true) }
-    directories[folderPart] = real
-    return real.isEmpty ? nil : real + "/" + name
-  }
-
-  private func readImage(relative: String, path: ResolvedPath, location: SourceLocation) throws(CoreError)
-    -> SampleImage
-  {
-    func fail(_ message: String) -> CoreError {
-      .invalidInput(path: location.path, line: location.line, message: "image \"\(relative)\": \(message)")
-    }
-    // O_NONBLOCK: a FIFO named as an image must not block the open; its kind is refused just below.
-    let descriptor = open(path.absolute, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-    guard descriptor >= 0 else { throw fail(errno == ENOENT ? "no such file" : "cannot be opened for reading") }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw fail("cannot be read") }
-    switch status.st_mode & S_IFMT {
-    case S_IFREG: break
-    case S_IFDIR: throw fail("a directory, not an image file")
-    default: throw fail("not a regular file")
-    }
-    let size = Int(status.st_size)
-    let bytes: [UInt8]
-    let tail: [UInt8]
-    var digest: String?
-    if isHashingImages || size <= 1 << 16 {
-      bytes = Self.read(descriptor, from: 0, count: size)
-      tail = Array(bytes.suffix(32))
-      if isHashingImages { digest = hexString(SHA256.hash(data: bytes)) }
-    } else {
-      bytes = Self.read(descriptor, from: 0, count: 1 << 16)
-      tail = Self.read(descriptor, from: size - 32, count: 32)
-    }
-    var header: ImageHeader
-    do {
-      header = try ImageHeader.read(bytes, fileSize: size, tail: tail)
-    } catch .truncated(.jpeg) where bytes.count < size {
-      // A large metadata segment pushed the frame header past the first 64 KiB.
-      let all = Self.read(descriptor, from: 0, count: size)
-      do { header = try ImageHeader.read(all, fileSize: size, tail: tail) } catch { throw fail(error.description) }
-    } catch {
-      throw fail(error.description)
-    }
-    return SampleImage(
-      relativePath: relative, absolutePath: path.absolute, format: header.format, width: header.width,
-      height: header.height, sha256: digest)
-  }
-
-  /// Up to `count` bytes of a file from an offset (fewer if the file is shorter).
-  private static func read(_ descriptor: Int32, from offset: Int, count: Int) -> [UInt8] {
-    guard count > 0 else { return [] }
-    return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-      initialized = 0
-      while initialized < count {
-        let got = pread(descriptor, buffer.baseAddress! + initialized, count - initialized, off_t(offset + initialized))
-        if got > 0 {
-          initialized += got
-        } else if got < 0 && errno == EINTR {
-          continue
-        } else {
-          break
-        }
-      }
-    }
-  }
-
-  private struct ResolvedPath {
-    var absolute: String
-    var display: String
-    /// Whether `absolute` is the folder's cached real path joined with the name (no symlink in the last part).
-    var isDirect = false
-  }
-
-  /// Refuses an empty or absolute path before it is joined to the image root.
-  private func checkRelative(_ relative: String, field: String, location: SourceLocation) throws(CoreError) {
-    func fail(_ message: String) -> CoreError {
-      .invalidInput(path: location.path, line: location.line, message: message)
-    }
-    guard !relative.isEmpty else { throw fail("field \"\(field)\" holds an empty path") }
-    guard !relative.utf8.contains(0) else {
-      // The C file APIs would stop at the NUL and open a different file than the one named.
-      throw fail("path \"\(Self.shown(relative))\" holds a NUL character")
-    }
-    guard !relative.hasPrefix("/") else {
-      throw fail("path \"\(Self.shown(relative))\" is absolute; paths must be relative to the suite folder")
-    }
-  }
-
-  /// A path as error messages show it: control characters escaped, so a message stays on one line.
-  static func shown(_ path: String) -> String {
-    guard path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return path }
-    var text = ""
-    for scalar in path.unicodeScalars {
-      if scalar.value < 0x20 || scalar.value == 0x7F {
-        text +=
-          "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-          + String(scalar.value, radix: 16)
-      } else {
-        text.unicodeScalars.append(scalar)
-      }
-    }
-    return text
-  }
-
-  /// Resolves a path relative to the suite folder, refusing absolute paths, `..` and symlinks that escape.
-  private mutating func resolve(_ relative: String, field: String, location: SourceLocation?) throws(CoreError)
-    -> ResolvedPath
-  {
-    let display = (suite.displayFolder as NSString).appendingPathComponent(relative)
-    func fail(_ message: String) -> CoreError {
-      if let location { return .invalidInput(path: location.path, line: location.line, message: message) }
-      return .invalidInput(
-        path: (suite.displayFolder as NSString).appendingPathComponent(Suite.manifestFileName), line: nil,
-        message: message)
-    }
-    guard !relative.isEmpty else { throw fail("field \"\(field)\" holds an empty path") }
-    guard !relative.hasPrefix("/") else {
-      throw fail("path \"\(Self.shown(relative))\" is absolute; paths must be relative to the suite folder")
-    }
-    guard !relative.utf8.contains(0) else { throw fail("path \"\(Self.shown(relative))\" holds a NUL character") }
-    guard !relative.split(separator: "/").contains("..") else {
-      throw fail("path \"\(Self.shown(relative))\" contains \"..\"; paths must stay inside the suite folder")
-    }
-    // Fast path: the folder's real path is cached, and a name that is not a symlink needs one lstat.
-    if let direct = directPath(of: relative), direct.hasPrefix(folderPrefix) {
-      var status = stat()
-      if lstat(direct, &status) == 0, status.st_mode & S_IFMT != S_IFLNK {
-        return ResolvedPath(absolute: direct, display: display, isDirect: true)
-      }
-    }
-    let joined = (suite.folder as NSString).appendingPathComponent(relative)
-    guard let real = realpath(joined, nil) else { throw fail("path \"\(Self.shown(relative))\": no such file") }
-    defer { free(real) }
-    let resolved = String(cString: real)
-    guard resolved.hasPrefix(folderPrefix) else {
-      throw fail("path \"\(Self.shown(relative))\" resolves outside the suite folder (symlink)")
-    }
-    return ResolvedPath(absolute: resolved, display: display)
-  }
+/// The buffers a batch's checking threads share.
+///
+/// Safe to send because every thread touches only its own checker (`checkers[worker]`) and its own range of
+/// `results`, reads `lines` only, and `concurrentPerform` returns after every thread has finished.
+private struct WorkerBuffers: @unchecked Sendable {
+  let lines: UnsafeBufferPointer<RawLine>
+  let checkers: UnsafeMutableBufferPointer<RecordChecker>
+  let results: UnsafeMutableBufferPointer<CheckedLine?>
 }
 
 /// Lower-case hex of a digest's bytes.
@@ -378,9 +246,10 @@ func hexString(_ bytes: some Sequence<UInt8>) -> String {
   return String(decoding: text, as: UTF8.self)
 }
 
-/// The images a complete read of a suite found, in reading order: enough to rebuild each ``SampleImage`` without
-/// opening the file again (the evaluation pass after the validation pass).
-public struct ImageLedger: Sendable {
+/// What a complete read of a suite found, in reading order: a fingerprint of every record line, and each image's
+/// format, size and path — enough for a later read of the same suite to trust the checks instead of repeating them
+/// (the evaluation pass after the check pass).
+public struct SuiteLedger: Sendable {
   /// One image occurrence.
   struct Entry: Sendable {
     /// The path as joined to the image root, relative to the suite folder.
@@ -394,6 +263,8 @@ public struct ImageLedger: Sendable {
 
   /// The images, in reading order.
   var entries: [Entry] = []
+  /// A hash of each record line, in reading order (seeded per process: a ledger never leaves the process).
+  var fingerprints: [Int] = []
 
   /// Creates an empty ledger.
   public init() {}
@@ -403,5 +274,11 @@ public struct ImageLedger: Sendable {
       Entry(
         joinedPath: joinedPath, absolutePath: isDirect ? nil : image.absolutePath, format: image.format,
         width: Int32(clamping: image.width), height: Int32(clamping: image.height)))
+  }
+
+  static func fingerprint(_ line: ArraySlice<UInt8>) -> Int {
+    var hasher = Hasher()
+    line.withUnsafeBytes { hasher.combine(bytes: $0) }
+    return hasher.finalize()
   }
 }
