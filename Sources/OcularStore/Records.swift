@@ -238,9 +238,77 @@ public struct SampleRecord: Sendable, Hashable {
     }
   }
 
-  /// The secondary measures.
-  public var measures: [String: Double] {
-    guard case .object(let values)? = try? JSONValue.parse(Data(measuresJSON.utf8)) else { return [:] }
-    return values.compactMapValues(\.numberValue)
+  /// The secondary measures, the training reward's included.
+  public var measures: [String: Double] { Self.measures(in: measuresJSON, keepingReward: true) }
+
+  /// The benchmark's own measures: the secondary measures without the training reward's (what aggregators read).
+  public var benchmarkMeasures: [String: Double] { Self.measures(in: measuresJSON, keepingReward: false) }
+
+  /// Parses a stored measures object, optionally leaving out the `reward.*` keys.
+  static func measures(in json: String, keepingReward: Bool) -> [String: Double] {
+    if let measures = flatMeasures(in: json, keepingReward: keepingReward) { return measures }
+    guard case .object(let values)? = try? JSONValue.parse(Data(json.utf8)) else { return [:] }
+    let measures = values.compactMapValues(\.numberValue)
+    return keepingReward ? measures : TrainingReward.removingRewardMeasures(measures)
+  }
+
+  /// The measures of `{"key":number,…}` as Ocular writes it (keys without escapes), read in one scan; nil for any
+  /// other text, which the general parser then reads. Summaries read this once per sample.
+  static func flatMeasures(in json: String, keepingReward: Bool) -> [String: Double]? {
+    var json = json
+    return json.withUTF8 { bytes -> [String: Double]? in
+      let count = bytes.count
+      guard count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[count - 1] == UInt8(ascii: "}") else { return nil }
+      var measures: [String: Double] = [:]
+      var index = 1
+      if count == 2 { return measures }
+      let reward = Array(TrainingReward.measurePrefix.utf8)
+      while true {
+        guard index < count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let keyStart = index + 1
+        var keyEnd = keyStart
+        while keyEnd < count, bytes[keyEnd] != UInt8(ascii: "\"") {
+          if bytes[keyEnd] == UInt8(ascii: "\\") || bytes[keyEnd] < 0x20 { return nil }
+          keyEnd += 1
+        }
+        guard keyEnd + 1 < count, bytes[keyEnd + 1] == UInt8(ascii: ":") else { return nil }
+        let valueStart = keyEnd + 2
+        var valueEnd = valueStart
+        while valueEnd < count, bytes[valueEnd] != UInt8(ascii: ","), bytes[valueEnd] != UInt8(ascii: "}") {
+          valueEnd += 1
+        }
+        guard valueEnd < count, valueEnd > valueStart else { return nil }
+        let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd])
+        if keepingReward || !key.starts(with: reward) {
+          guard let value = Self.number(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) else { return nil }
+          measures[String(decoding: key, as: UTF8.self)] = value
+        }
+        if bytes[valueEnd] == UInt8(ascii: "}") { return valueEnd == count - 1 ? measures : nil }
+        index = valueEnd + 1
+      }
+    }
+  }
+
+  /// A JSON number as Ocular writes it (an integer, or Swift's shortest form of a double); nil for anything else.
+  private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    var isInteger = bytes.count <= 15
+    var value = 0
+    for (offset, byte) in bytes.enumerated() {
+      if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+        value = value * 10 + Int(byte - UInt8(ascii: "0"))
+      } else if !(offset == 0 && byte == UInt8(ascii: "-") && bytes.count > 1) {
+        isInteger = false
+        break
+      }
+    }
+    if isInteger { return bytes[0] == UInt8(ascii: "-") ? -Double(value) : Double(value) }
+    // Only number characters: `Double(_:)` would also accept "nan" or "inf", which JSON spells otherwise.
+    guard
+      bytes.allSatisfy({
+        ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+")
+          || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E")
+      })
+    else { return nil }
+    return Double(String(decoding: bytes, as: UTF8.self))
   }
 }

@@ -160,17 +160,32 @@ public struct TrainingReward: Sendable, Hashable, Codable {
   /// tag (`thinking` in training, `think` in the evaluation prompt).
   public static func isFormatted(_ text: String, thinkTag: String) -> Bool {
     guard text.utf8.contains(UInt8(ascii: "<")) else { return false }
-    let scalars = Array(text.unicodeScalars)
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+      // ASCII: bytes are scalars, and the match runs on the string's own storage.
+      var text = text
+      return text.withUTF8 { matchesFormat($0, thinkTag: thinkTag) }
+    }
+    return text.unicodeScalars.map(\.value).withUnsafeBufferPointer { matchesFormat($0, thinkTag: thinkTag) }
+  }
+
+  /// ``isFormatted(_:thinkTag:)`` on a text's scalar values.
+  private static func matchesFormat<Unit: FixedWidthInteger>(_ units: UnsafeBufferPointer<Unit>, thinkTag: String)
+    -> Bool
+  {
+    func isSpace(_ unit: Unit) -> Bool { Unicode.Scalar(UInt32(unit)).map(PythonString.isSpace) ?? false }
+    func pattern(_ text: String) -> [Unit] { text.unicodeScalars.map { Unit($0.value) } }
     var start = 0
-    var end = scalars.count
-    while start < end, PythonString.isSpace(scalars[start]) { start += 1 }
-    while end > start, PythonString.isSpace(scalars[end - 1]) { end -= 1 }
-    let open = Array("<\(thinkTag)>".unicodeScalars)
-    let close = Array("</\(thinkTag)>".unicodeScalars)
-    let answerOpen = Array("<answer>".unicodeScalars)
-    let answerClose = Array("</answer>".unicodeScalars)
-    func matches(_ pattern: [Unicode.Scalar], at index: Int) -> Bool {
-      index >= 0 && index + pattern.count <= end && Array(scalars[index..<index + pattern.count]) == pattern
+    var end = units.count
+    while start < end, isSpace(units[start]) { start += 1 }
+    while end > start, isSpace(units[end - 1]) { end -= 1 }
+    let open = pattern("<\(thinkTag)>")
+    let close = pattern("</\(thinkTag)>")
+    let answerOpen = pattern("<answer>")
+    let answerClose = pattern("</answer>")
+    func matches(_ pattern: [Unit], at index: Int) -> Bool {
+      guard index >= 0, index + pattern.count <= end else { return false }
+      for offset in pattern.indices where units[index + offset] != pattern[offset] { return false }
+      return true
     }
     guard matches(open, at: start), matches(answerClose, at: end - answerClose.count) else { return false }
     let lastAnswerStart = end - answerClose.count - answerOpen.count
@@ -180,7 +195,7 @@ public struct TrainingReward: Sendable, Hashable, Codable {
     while index <= lastAnswerStart {
       if matches(close, at: index) {
         var next = index + close.count
-        while next < end, PythonString.isSpace(scalars[next]) { next += 1 }
+        while next < end, isSpace(units[next]) { next += 1 }
         if next <= lastAnswerStart, matches(answerOpen, at: next) { return true }
       }
       index += 1

@@ -45,23 +45,29 @@ enum ASCIIBytes {
   /// On valid UTF-8 this is Python's `needle in haystack`: UTF-8 is self-synchronising, so a byte match is a match
   /// of whole scalars.
   static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+    needle.isEmpty || firstOffset(of: needle, in: haystack, from: 0) != nil
+  }
+
+  /// The offset of the first occurrence of a non-empty byte string at or after `from`, or nil.
+  static func firstOffset(
+    of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from: Int
+  ) -> Int? {
     let count = needle.count
-    guard count > 0 else { return true }
-    guard count <= haystack.count, let base = haystack.baseAddress, let pattern = needle.baseAddress else {
-      return false
-    }
+    guard count > 0, from >= 0, count <= haystack.count, let base = haystack.baseAddress,
+      let pattern = needle.baseAddress
+    else { return nil }
     let first = pattern[0]
     let lastStart = haystack.count - count
-    var start = 0
+    var start = from
     while start <= lastStart {
       if base[start] == first {
         var offset = 1
         while offset < count, base[start + offset] == pattern[offset] { offset += 1 }
-        if offset == count { return true }
+        if offset == count { return start }
       }
       start += 1
     }
-    return false
+    return nil
   }
 
   /// The Levenshtein distance between two ASCII byte strings (insertions, deletions and substitutions cost 1).

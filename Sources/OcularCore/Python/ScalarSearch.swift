@@ -5,6 +5,24 @@
 extension String {
   /// The first range of `needle`'s scalars in `self`, starting at `from`.
   func scalarRange(of needle: String, from: String.Index? = nil) -> Range<String.Index>? {
+    // Searched as UTF-8 bytes: a valid needle's bytes match only at scalar boundaries (UTF-8 is self-synchronising),
+    // and byte offsets become indices in constant time.
+    let start = from.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? 0
+    let found = utf8.withContiguousStorageIfAvailable { haystack -> Int?? in
+      needle.utf8.withContiguousStorageIfAvailable { pattern -> Int? in
+        ASCIIBytes.firstOffset(of: pattern, in: haystack, from: start)
+      }
+    }
+    if let found = found ?? nil {
+      guard let offset = found else { return nil }
+      let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+      return lower..<utf8.index(lower, offsetBy: needle.utf8.count)
+    }
+    return generalScalarRange(of: needle, from: from)
+  }
+
+  /// ``scalarRange(of:from:)``, scalar by scalar.
+  func generalScalarRange(of needle: String, from: String.Index? = nil) -> Range<String.Index>? {
     let haystack = unicodeScalars
     let pattern = Array(needle.unicodeScalars)
     guard let first = pattern.first else { return nil }

@@ -220,4 +220,24 @@ struct ASCIIFastPathTests {
         "\(needle.debugDescription) in \(haystack.debugDescription)")
     }
   }
+
+  @Test func byteRangeSearchIsScalarRangeSearch() {
+    var generator = SeededGenerator(state: 11)
+    let pieces = ["a", "b", "ab", "é", "e\u{301}", "\u{301}", ">", "Σ", "😀", "\u{1F3FB}", " ", "\r\n", "\n"]
+    var found = 0
+    for _ in 0..<20000 {
+      let haystack = generator.text(from: pieces, maxPieces: 10)
+      let needle = generator.text(from: pieces, maxPieces: 2)
+      // From the start, and again from just after the first match (as `scalarRanges` does).
+      let fast = haystack.scalarRange(of: needle)
+      #expect(fast == haystack.generalScalarRange(of: needle), "\(needle.debugDescription) in \(haystack.debugDescription)")
+      guard let fast else { continue }
+      found += 1
+      #expect(
+        haystack.scalarRange(of: needle, from: fast.upperBound)
+          == haystack.generalScalarRange(of: needle, from: fast.upperBound))
+      #expect(String(haystack.unicodeScalars[fast]) == needle)
+    }
+    #expect(found > 2000)
+  }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import OcularCore
@@ -50,6 +51,32 @@ import Testing
     ] {
       #expect(TrainingReward(response: response, problem: letter).format == 0, "\(response)")
     }
+  }
+
+  /// Random texts of tag fragments against the format regex itself (ASCII texts take a byte path, texts with "é"
+  /// the scalar path).
+  @Test func formatAgreesWithTheRegexOnRandomTexts() throws {
+    let fragments = ["<think>", "</think>", "<answer>", "</answer>", " ", "\n", "\t", "a", "é", "<", ">", "/"]
+    let regex = try NSRegularExpression(
+      pattern: #"\A\s*<think>.*?</think>\s*<answer>.*?</answer>\s*\z"#, options: [.dotMatchesLineSeparators])
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    var matched = 0
+    for _ in 0..<5000 {
+      // The format's skeleton with 0–2 random fragments between its tags, so that matches and near misses abound.
+      var text = ""
+      for tag in ["", "<think>", "</think>", "<answer>", "</answer>", ""] {
+        text += tag
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        for _ in 0..<Int(state >> 62) % 3 {
+          state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+          text += fragments[Int(state >> 33) % fragments.count]
+        }
+      }
+      let expected = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+      matched += expected ? 1 : 0
+      #expect(TrainingReward.isFormatted(text, thinkTag: "think") == expected, "\(text.debugDescription)")
+    }
+    #expect(matched > 500 && matched < 4500)
   }
 
   @Test func formatFollowsTheRegexOnNestedAndRepeatedTags() {
