@@ -35,7 +35,9 @@ let package = Package(
     ),
     .target(
       name: "OcularStore",
-      dependencies: ["OcularCore", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "OcularCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     .target(name: "OcularRunner", dependencies: ["OcularCore", "OcularModels", "OcularStore"]),
     .target(name: "OcularReports", dependencies: ["OcularCore", "OcularStore"]),

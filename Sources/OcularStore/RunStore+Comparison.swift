@@ -222,7 +222,7 @@ extension RunStore {
         let insert = try db.cachedStatement(sql: Self.insertSampleSQL(replacing: false))
         for sample in samples {
           do {
-            try insert.execute(arguments: Self.insertArguments(sample, stamp: stamp))
+            try Self.insert(sample, stamp: stamp, with: insert, in: db)
           } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError.database(
               path: path,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OcularCore
 
 /// The run store: one SQLite file in WAL mode holding runs, their suites, samples and metrics.
@@ -451,7 +452,7 @@ extension RunStore {
     try write { db in
       let insert = try db.cachedStatement(sql: Self.insertSampleSQL(replacing: true))
       for sample in samples {
-        try insert.execute(arguments: Self.insertArguments(sample, stamp: stamp))
+        try Self.insert(sample, stamp: stamp, with: insert, in: db)
       }
     }
   }
@@ -467,16 +468,46 @@ extension RunStore {
     """
   }
 
-  /// The values of ``insertSampleSQL(replacing:)`` for a sample; model text goes in as UTF-8 blobs, so NUL survives.
-  static func insertArguments(_ sample: SampleRecord, stamp: String) -> StatementArguments {
-    [
-      sample.runID, sample.key.suite, sample.key.sampleID, sample.key.repeatIndex, sample.status.rawValue,
-      sample.score, sample.measuresJSON, blob(sample.parsed), sample.notes.joined(separator: "\n"),
-      sample.breakdownJSON, sample.requestJSON, blob(sample.response), blob(sample.thinking), blob(sample.extracted),
-      sample.hasAnswerTag, sample.isAnswerInThink, sample.errorReason, sample.latencyMilliseconds,
-      sample.promptTokens, sample.completionTokens, stamp, blob(sample.judgeOutput), sample.logprobCount,
-      sample.meanNegativeLogprob,
-    ]
+  /// Runs ``insertSampleSQL(replacing:)`` for a sample, its values bound straight to SQLite; model text goes in as
+  /// UTF-8 blobs, so NUL survives.
+  ///
+  /// `StatementArguments` boxes each of the 24 values; binding them directly halves the cost of storing a sample.
+  static func insert(_ sample: SampleRecord, stamp: String, with statement: Statement, in db: Database) throws {
+    let handle = statement.sqliteStatement
+    sqlite3_reset(handle)
+    var binder = SampleBinder(handle: handle)
+    binder.bind(sample.runID)
+    binder.bind(text: sample.key.suite)
+    binder.bind(text: sample.key.sampleID)
+    binder.bind(Int64(sample.key.repeatIndex))
+    binder.bind(text: sample.status.rawValue)
+    binder.bind(sample.score)
+    binder.bind(text: sample.measuresJSON)
+    binder.bind(blob: sample.parsed)
+    binder.bind(text: sample.notes.joined(separator: "\n"))
+    binder.bind(text: sample.breakdownJSON)
+    binder.bind(text: sample.requestJSON)
+    binder.bind(blob: sample.response)
+    binder.bind(blob: sample.thinking)
+    binder.bind(blob: sample.extracted)
+    binder.bind(Int64(sample.hasAnswerTag ? 1 : 0))
+    binder.bind(Int64(sample.isAnswerInThink ? 1 : 0))
+    binder.bind(text: sample.errorReason)
+    binder.bind(sample.latencyMilliseconds)
+    binder.bind(sample.promptTokens.map(Int64.init))
+    binder.bind(sample.completionTokens.map(Int64.init))
+    binder.bind(text: stamp)
+    binder.bind(blob: sample.judgeOutput)
+    binder.bind(sample.logprobCount.map(Int64.init))
+    binder.bind(sample.meanNegativeLogprob)
+    let code = binder.failure ?? sqlite3_step(handle)
+    sqlite3_reset(handle)
+    sqlite3_clear_bindings(handle)
+    guard code == SQLITE_DONE else {
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+        sql: statement.sql)
+    }
   }
 
   /// The keys of a suite's samples that need no new attempt: those answered (`ok` or `unparsed`).
@@ -588,5 +619,57 @@ extension RunStore {
       errorReason: row["error"], judgeOutput: text(row["judge_output"]), latencyMilliseconds: row["latency_ms"],
       promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"],
       logprobCount: row["logprob_count"], meanNegativeLogprob: row["mean_negative_logprob"])
+  }
+}
+
+/// Binds values to a prepared statement's parameters in order, remembering the first failure.
+struct SampleBinder {
+  let handle: OpaquePointer
+  private(set) var index: Int32 = 0
+  private(set) var failure: Int32?
+
+  init(handle: OpaquePointer) {
+    self.handle = handle
+  }
+
+  /// SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`).
+  private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+  /// Moves to the next parameter and returns its index.
+  private mutating func advance() -> Int32 {
+    index += 1
+    return index
+  }
+
+  private mutating func check(_ code: Int32) {
+    if code != SQLITE_OK, failure == nil { failure = code }
+  }
+
+  mutating func bind(_ value: Int64?) {
+    let index = advance()
+    check(value.map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index))
+  }
+
+  mutating func bind(_ value: Double?) {
+    let index = advance()
+    check(value.map { sqlite3_bind_double(handle, index, $0) } ?? sqlite3_bind_null(handle, index))
+  }
+
+  mutating func bind(text value: String?) {
+    let index = advance()
+    // As GRDB binds a String: a C string (text ends at a NUL; model text goes in as blobs).
+    check(value.map { sqlite3_bind_text(handle, index, $0, -1, Self.transient) } ?? sqlite3_bind_null(handle, index))
+  }
+
+  mutating func bind(blob value: String?) {
+    let index = advance()
+    let handle = handle
+    guard var value else { return check(sqlite3_bind_null(handle, index)) }
+    if value.isEmpty {
+      // As GRDB binds an empty `Data`.
+      check(Data().withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, 0, Self.transient) })
+    } else {
+      check(value.withUTF8 { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) })
+    }
   }
 }
