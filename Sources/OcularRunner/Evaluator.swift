@@ -293,18 +293,39 @@ public struct Evaluator: Sendable {
 
   /// The stored form of breakdown keys: `[["dimension", "key"], …]`.
   static func breakdownJSON(_ keys: [BreakdownKey]) -> String {
-    JSONValue.array(keys.map { .array([.string($0.dimension), .string($0.key)]) }).jsonText()
+    // Written directly (what `JSONValue.jsonText()` gives): this runs once per sample.
+    var writer = JSONTextWriter(capacity: 64)
+    writer.raw("[")
+    for (index, key) in keys.enumerated() {
+      writer.raw(index == 0 ? "[" : ",[")
+      writer.writeString(key.dimension)
+      writer.raw(",")
+      writer.writeString(key.key)
+      writer.raw("]")
+    }
+    writer.raw("]")
+    return String(decoding: writer.bytes, as: UTF8.self)
   }
 
   /// The stored form of measures: a JSON object with sorted keys.
   static func measuresJSON(_ measures: [String: Double]) -> String {
-    JSONValue.object(measures.mapValues(JSONValue.number)).jsonText()
+    // Written directly, keys in `JSONValue.jsonText()`'s order: this runs once per sample.
+    var writer = JSONTextWriter(capacity: 160)
+    writer.raw("{")
+    for (index, (key, value)) in measures.sorted(by: { $0.key < $1.key }).enumerated() {
+      if index > 0 { writer.raw(",") }
+      writer.writeString(key)
+      writer.raw(":")
+      writer.writeNumber(value)
+    }
+    writer.raw("}")
+    return String(decoding: writer.bytes, as: UTF8.self)
   }
 
   /// The stored form of a request: `{"messages": […], "params": {…}}`.
   static func requestJSON(_ request: Request) -> String {
     // Written directly, keys in sorted order (what `JSONValue.jsonText()` gives): this runs once per sample.
-    var writer = JSONTextWriter()
+    var writer = JSONTextWriter(capacity: 2048)
     writer.raw("{\"messages\":[")
     for (index, message) in request.messages.enumerated() {
       writer.raw(index == 0 ? "{\"content\":[" : ",{\"content\":[")

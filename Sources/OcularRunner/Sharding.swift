@@ -57,6 +57,7 @@ extension Evaluator {
 
   /// The number of answers a suite needs under some settings: its samples (those of the shard) times the repeats.
   static func answerCount(_ item: PreparedSuite, settings: EvaluationSettings) throws -> Int {
-    try (settings.shard.map { try $0.sampleCount(of: item.suite, ledger: item.ledger) } ?? item.sampleCount) * settings.repeats
+    try (settings.shard.map { try $0.sampleCount(of: item.suite, ledger: item.ledger) } ?? item.sampleCount)
+      * settings.repeats
   }
 }

@@ -54,7 +54,10 @@ struct SampleRecordMeasuresTests {
   ])
   func otherTextIsReadAsTheJSONParserReadsIt(json: String) {
     for keepingReward in [true, false] {
-      #expect(same(SampleRecord.measures(in: json, keepingReward: keepingReward), generalMeasures(json, keepingReward: keepingReward)))
+      #expect(
+        same(
+          SampleRecord.measures(in: json, keepingReward: keepingReward),
+          generalMeasures(json, keepingReward: keepingReward)))
     }
   }
 }

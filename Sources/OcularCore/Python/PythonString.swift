@@ -16,27 +16,31 @@ public enum PythonString {
 
   /// Python's `s.strip()`.
   public static func strip(_ text: some StringProtocol) -> String {
-    let scalars = text.unicodeScalars
+    // Sliced on the scalar view of a substring: the bytes are copied once, and no boundary moves to a Character's.
+    let scalars = Substring(text).unicodeScalars
     guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
     let last = scalars.lastIndex(where: { !isSpace($0) })!
-    return String(String.UnicodeScalarView(scalars[first...last]))
+    return String(scalars[first...last])
   }
 
   /// Python's `s.split()` with no separator: runs of whitespace split, empty pieces dropped.
   public static func split(_ text: some StringProtocol) -> [String] {
     var pieces: [String] = []
-    var current = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars {
-      if isSpace(scalar) {
-        if !current.isEmpty {
-          pieces.append(String(current))
-          current = String.UnicodeScalarView()
+    let scalars = Substring(text).unicodeScalars
+    var start: Substring.UnicodeScalarView.Index?
+    var index = scalars.startIndex
+    while index < scalars.endIndex {
+      if isSpace(scalars[index]) {
+        if let pieceStart = start {
+          pieces.append(String(scalars[pieceStart..<index]))
+          start = nil
         }
-      } else {
-        current.append(scalar)
+      } else if start == nil {
+        start = index
       }
+      index = scalars.index(after: index)
     }
-    if !current.isEmpty { pieces.append(String(current)) }
+    if let pieceStart = start { pieces.append(String(scalars[pieceStart...])) }
     return pieces
   }
 

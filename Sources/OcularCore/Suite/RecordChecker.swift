@@ -69,7 +69,7 @@ struct RecordChecker {
         } else {
           do {
             image = try readImage(relative: relative, path: path, location: location)
-          } catch where path.isUnverified {
+          } catch  where path.isUnverified {
             path = try resolve(joined, field: suite.manifest.imageField, location: location)
             image = try readImage(relative: relative, path: path, location: location)
           }
@@ -329,7 +329,9 @@ struct RecordChecker {
     }
     // Fast path: the folder's real path is cached, and a name that is not a symlink needs one lstat.
     if let direct = directPath(of: relative), direct.hasPrefix(folderPrefix) {
-      if !isVerifyingLink { return ResolvedPath(absolute: direct, display: display, isDirect: true, isUnverified: true) }
+      if !isVerifyingLink {
+        return ResolvedPath(absolute: direct, display: display, isDirect: true, isUnverified: true)
+      }
       var status = stat()
       if lstat(direct, &status) == 0, status.st_mode & S_IFMT != S_IFLNK {
         return ResolvedPath(absolute: direct, display: display, isDirect: true)

@@ -60,7 +60,8 @@ public struct SampleReader: ~Copyable {
     self.suite = suite
     self.isHashingImages = isHashingImages
     self.trusted = ledger
-    self.checkers = Array(repeating: RecordChecker(suite: suite, isHashingImages: isHashingImages), count: max(workers, 1))
+    self.checkers = Array(
+      repeating: RecordChecker(suite: suite, isHashingImages: isHashingImages), count: max(workers, 1))
     self.batchSize = max(batchSize, 1)
     self.linesPerWorker = max(linesPerWorker, 1)
     let encoder = JSONEncoder()

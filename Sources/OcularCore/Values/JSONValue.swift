@@ -162,9 +162,9 @@ public struct JSONTextWriter: Sendable {
   /// The UTF-8 text written so far.
   public private(set) var bytes: [UInt8] = []
 
-  /// Creates an empty writer.
-  public init() {
-    bytes.reserveCapacity(512)
+  /// Creates an empty writer with room for `capacity` bytes.
+  public init(capacity: Int = 512) {
+    bytes.reserveCapacity(capacity)
   }
 
   /// Appends text as it is (punctuation, keys known to need no escaping).

@@ -230,7 +230,8 @@ struct ASCIIFastPathTests {
       let needle = generator.text(from: pieces, maxPieces: 2)
       // From the start, and again from just after the first match (as `scalarRanges` does).
       let fast = haystack.scalarRange(of: needle)
-      #expect(fast == haystack.generalScalarRange(of: needle), "\(needle.debugDescription) in \(haystack.debugDescription)")
+      #expect(
+        fast == haystack.generalScalarRange(of: needle), "\(needle.debugDescription) in \(haystack.debugDescription)")
       guard let fast else { continue }
       found += 1
       #expect(

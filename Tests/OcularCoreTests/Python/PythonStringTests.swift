@@ -34,6 +34,11 @@ struct PythonStringTests {
     #expect(PythonString.split("  a \t\n b  ") == ["a", "b"])
     #expect(PythonString.split("") == [])
     #expect(PythonString.split(" \u{3000} ") == [])
+    // Python works on code points: a combining mark after a space starts a piece of its own, although the space and
+    // the mark form one Character.
+    #expect(PythonString.split("a \u{301}b\r\nc").map(scalars) == [scalars("a"), scalars("\u{301}b"), scalars("c")])
+    #expect(scalars(PythonString.strip(" \u{301}x\u{301} ")) == scalars("\u{301}x\u{301}"))
+    #expect(scalars(PythonString.strip(Substring("e\u{301} é ").dropFirst(2))) == scalars("é"))
     #expect(PythonString.split("a\u{200B}b") == ["a\u{200B}b"])
   }
 

@@ -55,8 +55,9 @@ struct SampleReaderTests {
       // 300 records: the bundled ones repeated with fresh ids; line 150 is malformed, line 200 repeats an id.
       var lines: [String] = []
       for number in 1...300 {
-        var object = try JSONSerialization.jsonObject(
-          with: Data(records[(number - 1) % records.count].utf8)) as! [String: Any]
+        var object =
+          try JSONSerialization.jsonObject(
+            with: Data(records[(number - 1) % records.count].utf8)) as! [String: Any]
         object["index"] = number == 200 ? 1 : number
         lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
       }
@@ -102,10 +103,11 @@ struct SampleReaderTests {
       while try first.next() != nil {}
       try copy.editRecord(3, of: "samples.jsonl") { $0["question"] = "A question written during the run?" }
       var second = SampleReader(suite: suite, replaying: first.ledger)
-      #expect(throws: CoreError.invalidInput(
-        path: copy.display("samples.jsonl"), line: 3,
-        message: "the record changed after the suite was checked; run the command again"))
-      {
+      #expect(
+        throws: CoreError.invalidInput(
+          path: copy.display("samples.jsonl"), line: 3,
+          message: "the record changed after the suite was checked; run the command again")
+      ) {
         while try second.next() != nil {}
       }
     }
@@ -119,10 +121,11 @@ struct SampleReaderTests {
       while try first.next() != nil {}
       try copy.write("samples.jsonl", lines: Array(try copy.lines("samples.jsonl").dropLast()))
       var second = SampleReader(suite: suite, replaying: first.ledger)
-      #expect(throws: CoreError.invalidInput(
-        path: copy.display("samples.jsonl"), line: nil,
-        message: "records were removed after the suite was checked; run the command again"))
-      {
+      #expect(
+        throws: CoreError.invalidInput(
+          path: copy.display("samples.jsonl"), line: nil,
+          message: "records were removed after the suite was checked; run the command again")
+      ) {
         while try second.next() != nil {}
       }
     }
