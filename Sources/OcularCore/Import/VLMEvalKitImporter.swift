@@ -1,5 +1,4 @@
 import CSV
-import Crypto
 import Foundation
 
 /// Imports a VLMEvalKit TSV (`<KEY>.tsv`, benchmarks.md §2.4) into a suite's data folder, streaming row by row.
@@ -51,7 +50,7 @@ public struct VLMEvalKitImporter: Sendable {
       throw .io(path: path, reason: "cannot read: no such file or not readable")
     }
     defer { try? handle.close() }
-    var hasher = Insecure.MD5()
+    let hasher = Digest(.md5)
     while true {
       let chunk: Data?
       do {
@@ -60,9 +59,9 @@ public struct VLMEvalKitImporter: Sendable {
         throw .io(path: path, reason: "cannot read: \(error.localizedDescription)")
       }
       guard let chunk, !chunk.isEmpty else { break }
-      hasher.update(data: chunk)
+      hasher.update(chunk)
     }
-    return hexString(hasher.finalize())
+    return hexString(hasher.finalized())
   }
 
   /// Imports the file; `progress` is called with the number of rows read every 1000 rows.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A record line of a sample file, as read, before any check.
@@ -226,7 +225,7 @@ struct RecordChecker {
     if isHashingImages || size <= 1 << 16 {
       bytes = Self.read(descriptor, from: 0, count: size)
       tail = Array(bytes.suffix(32))
-      if isHashingImages { digest = hexString(SHA256.hash(data: bytes)) }
+      if isHashingImages { digest = hexString(Digest.sha256(bytes)) }
     } else {
       bytes = Self.read(descriptor, from: 0, count: 1 << 16)
       tail = Self.read(descriptor, from: size - 32, count: 32)

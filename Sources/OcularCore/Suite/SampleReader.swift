@@ -1,4 +1,3 @@
-import Crypto
 import Dispatch
 import Foundation
 
@@ -24,7 +23,7 @@ public struct SampleReader: ~Copyable {
   private var filePath: RecordChecker.ResolvedPath?
   private var lines: LineReader?
   private var seenIDs: Set<String> = []
-  private var hasher = SHA256()
+  private let hasher = Digest(.sha256)
   private var checkers: [RecordChecker]
   private let batchSize: Int
   private let linesPerWorker: Int
@@ -66,14 +65,13 @@ public struct SampleReader: ~Copyable {
     self.linesPerWorker = max(linesPerWorker, 1)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys  // Key order must not vary between runs, or the hash would.
-    if let manifest = try? encoder.encode(suite.manifest) { hasher.update(data: manifest) }
+    if let manifest = try? encoder.encode(suite.manifest) { hasher.update(manifest) }
   }
 
   /// The SHA-256 of the manifest, every record line and every image, in hex; meaningful after the last sample of a
   /// reader that trusts no ledger.
   public func contentHash() -> String {
-    let digest = hasher.finalize()
-    return hexString(digest)
+    hexString(hasher.finalized())
   }
 
   /// Returns the next sample, or nil after the last one.
@@ -106,11 +104,11 @@ public struct SampleReader: ~Copyable {
     }
     if let failure = result.failure { throw failure }
     guard let sample = result.sample else { return nil }
-    hasher.update(data: Data(line.bytes))
-    hasher.update(data: Data([0x0A]))
+    line.bytes.withUnsafeBytes { hasher.update($0) }
+    hasher.update([UInt8(0x0A)])
     ledger.fingerprints.append(SuiteLedger.fingerprint(line.bytes))
     for (image, path) in zip(sample.images, result.imagePaths) {
-      if let hash = image.sha256 { hasher.update(data: Data(hash.utf8)) }
+      if let hash = image.sha256 { hasher.update(Array(hash.utf8)) }
       ledger.record(image, joinedPath: path.joined, isDirect: path.isDirect)
     }
     return sample
