@@ -25,28 +25,66 @@ public enum PythonJSON {
   /// Parses a document, or returns nil where `json.loads` raises; sets `repairedSurrogates` when a `\uD800`–`\uDFFF`
   /// escape without its pair was read as U+FFFD (Python keeps such a lone surrogate; a Swift string cannot).
   public static func parse(_ text: String, repairedSurrogates: inout Bool) -> Value? {
-    var parser = Parser(bytes: Array(text.utf8))
-    parser.skipWhitespace()
-    guard let value = parser.parseValue(depth: 0) else { return nil }
-    parser.skipWhitespace()
-    guard parser.index == parser.bytes.count else { return nil }
-    repairedSurrogates = parser.repairedSurrogates
-    return value
+    parse(text, as: Value.self, repairedSurrogates: &repairedSurrogates)
   }
 
-  private struct Parser {
-    let bytes: [UInt8]
+  /// Parses a document straight into any value type the parser can build (``JSONValue`` for records, without an
+  /// intermediate tree).
+  static func parse<Output: PythonJSONBuildable>(
+    _ text: String, as output: Output.Type, repairedSurrogates: inout Bool
+  ) -> Output? {
+    var text = text
+    return text.withUTF8 { bytes -> Output? in
+      var parser = Parser<Output>(bytes: bytes)
+      parser.skipWhitespace()
+      guard let value = parser.parseValue(depth: 0) else { return nil }
+      parser.skipWhitespace()
+      guard parser.index == parser.bytes.count else { return nil }
+      repairedSurrogates = parser.repairedSurrogates
+      return value
+    }
+  }
+
+  private struct Parser<Value: PythonJSONBuildable> {
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var repairedSurrogates = false
 
     mutating func skipWhitespace() {
-      while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+      while index < bytes.count {
+        switch bytes[index] {
+        case 0x20, 0x09, 0x0A, 0x0D: index += 1
+        default: return
+        }
+      }
     }
 
-    func hasPrefix(_ literal: String) -> Bool {
-      let scalars = Array(literal.utf8)
-      guard index + scalars.count <= bytes.count else { return false }
-      return Array(bytes[index..<index + scalars.count]) == scalars
+    /// Whether the bytes at the current index spell an ASCII literal.
+    func hasPrefix(_ literal: StaticString) -> Bool {
+      let count = literal.utf8CodeUnitCount
+      guard index + count <= bytes.count else { return false }
+      let start = literal.utf8Start
+      for offset in 0..<count where bytes[index + offset] != start[offset] { return false }
+      return true
+    }
+
+    /// The literals `json.loads` accepts besides numbers and strings, tried in this order.
+    mutating func parseLiteral() -> Value? {
+      let candidates: [(StaticString, () -> Value)]
+      switch bytes[index] {
+      case UInt8(ascii: "n"): candidates = [("null", { .jsonNull })]
+      case UInt8(ascii: "t"): candidates = [("true", { .jsonBool(true) })]
+      case UInt8(ascii: "f"): candidates = [("false", { .jsonBool(false) })]
+      case UInt8(ascii: "N"): candidates = [("NaN", { .jsonNumber(.nan) })]
+      case UInt8(ascii: "I"): candidates = [("Infinity", { .jsonNumber(.infinity) })]
+      case UInt8(ascii: "-"): candidates = [("-Infinity", { .jsonNumber(-.infinity) })]
+      default: return nil
+      }
+      for (literal, value) in candidates where hasPrefix(literal) {
+        index += literal.utf8CodeUnitCount
+        return value()
+      }
+      return nil
     }
 
     mutating func parseValue(depth: Int) -> Value? {
@@ -54,16 +92,9 @@ public enum PythonJSON {
       switch bytes[index] {
       case UInt8(ascii: "{"): return parseObject(depth: depth)
       case UInt8(ascii: "["): return parseArray(depth: depth)
-      case UInt8(ascii: "\""): return parseString().map(Value.string)
-      default:
-        for (literal, value) in [
-          ("null", Value.null), ("true", .bool(true)), ("false", .bool(false)), ("NaN", .number(.nan)),
-          ("Infinity", .number(.infinity)), ("-Infinity", .number(-.infinity)),
-        ] where hasPrefix(literal) {
-          index += literal.utf8.count
-          return value
-        }
-        return parseNumber()
+      case UInt8(ascii: "\""): return parseString().map(Value.jsonString)
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): return parseNumber()
+      default: return parseLiteral() ?? parseNumber()
       }
     }
 
@@ -73,7 +104,7 @@ public enum PythonJSON {
       skipWhitespace()
       if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
         index += 1
-        return .object(members)
+        return .jsonObject(members)
       }
       while true {
         skipWhitespace()
@@ -90,7 +121,7 @@ public enum PythonJSON {
           index += 1
         } else if bytes[index] == UInt8(ascii: "}") {
           index += 1
-          return .object(members)
+          return .jsonObject(members)
         } else {
           return nil
         }
@@ -103,7 +134,7 @@ public enum PythonJSON {
       skipWhitespace()
       if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
         index += 1
-        return .array(items)
+        return .jsonArray(items)
       }
       while true {
         skipWhitespace()
@@ -115,7 +146,7 @@ public enum PythonJSON {
           index += 1
         } else if bytes[index] == UInt8(ascii: "]") {
           index += 1
-          return .array(items)
+          return .jsonArray(items)
         } else {
           return nil
         }
@@ -225,10 +256,54 @@ public enum PythonJSON {
           while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         }
       }
-      let text = String(decoding: bytes[start..<index], as: UTF8.self)
+      let digits = bytes[start..<index]
+      if isInteger, digits.count <= 16 {
+        // Up to 15 digits (and a sign) an integer is exact in a Double: no need for the decimal parser.
+        var magnitude = 0
+        for byte in digits where byte != UInt8(ascii: "-") {
+          magnitude = magnitude * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        if digits.count <= 15 || digits.first == UInt8(ascii: "-") {
+          return .jsonNumber(digits.first == UInt8(ascii: "-") ? -Double(magnitude) : Double(magnitude))
+        }
+      }
+      let text = String(decoding: digits, as: UTF8.self)
       guard let value = Double(text) else { return nil }
-      if isInteger, value.isInfinite { return .hugeInteger }
-      return .number(value)
+      if isInteger, value.isInfinite { return .jsonHugeInteger }
+      return .jsonNumber(value)
     }
   }
+}
+
+/// A value the JSON parser can build directly.
+protocol PythonJSONBuildable {
+  static var jsonNull: Self { get }
+  static func jsonBool(_ flag: Bool) -> Self
+  static func jsonNumber(_ number: Double) -> Self
+  /// An integer literal too large for a Python float.
+  static var jsonHugeInteger: Self { get }
+  static func jsonString(_ text: String) -> Self
+  static func jsonArray(_ items: [Self]) -> Self
+  static func jsonObject(_ members: [String: Self]) -> Self
+}
+
+extension PythonJSON.Value: PythonJSONBuildable {
+  static var jsonNull: Self { .null }
+  static func jsonBool(_ flag: Bool) -> Self { .bool(flag) }
+  static func jsonNumber(_ number: Double) -> Self { .number(number) }
+  static var jsonHugeInteger: Self { .hugeInteger }
+  static func jsonString(_ text: String) -> Self { .string(text) }
+  static func jsonArray(_ items: [Self]) -> Self { .array(items) }
+  static func jsonObject(_ members: [String: Self]) -> Self { .object(members) }
+}
+
+extension JSONValue: PythonJSONBuildable {
+  static var jsonNull: Self { .null }
+  static func jsonBool(_ flag: Bool) -> Self { .bool(flag) }
+  static func jsonNumber(_ number: Double) -> Self { .number(number) }
+  /// JSON values keep no Python integers: a huge one reads as infinity, as `float()` of it would.
+  static var jsonHugeInteger: Self { .number(.infinity) }
+  static func jsonString(_ text: String) -> Self { .string(text) }
+  static func jsonArray(_ items: [Self]) -> Self { .array(items) }
+  static func jsonObject(_ members: [String: Self]) -> Self { .object(members) }
 }

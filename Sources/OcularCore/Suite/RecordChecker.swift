@@ -50,8 +50,8 @@ struct RecordChecker {
       .invalidInput(path: location.path, line: location.line, message: message)
     }
     do throws(CoreError) {
-      guard String(validating: line.bytes, as: UTF8.self) != nil else { throw fail("invalid UTF-8") }
-      let record = try parse(line)
+      guard let text = String(validating: line.bytes, as: UTF8.self) else { throw fail("invalid UTF-8") }
+      let record = try parse(text, location: location)
       let (id, split) = try identity(of: record, entry: line.entry, location: location)
       checked.id = id
       var images: [SampleImage] = []
@@ -92,18 +92,14 @@ struct RecordChecker {
     return checked
   }
 
-  /// The record of a line: a JSON object.
-  func parse(_ line: RawLine) throws(CoreError) -> [String: JSONValue] {
-    let value: JSONValue
-    do {
-      value = try JSONValue.parse(Data(line.bytes))
-    } catch {
-      throw .invalidInput(path: line.location.path, line: line.location.line, message: "invalid JSON")
+  /// The record of a line's text: a JSON object.
+  func parse(_ text: String, location: SourceLocation) throws(CoreError) -> [String: JSONValue] {
+    guard let value = JSONValue.parse(text) else {
+      throw .invalidInput(path: location.path, line: location.line, message: "invalid JSON")
     }
     guard case .object(let record) = value else {
       throw .invalidInput(
-        path: line.location.path, line: line.location.line,
-        message: "a sample must be a JSON object, not \(value.typeName)")
+        path: location.path, line: location.line, message: "a sample must be a JSON object, not \(value.typeName)")
     }
     return record
   }

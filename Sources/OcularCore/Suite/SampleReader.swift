@@ -197,7 +197,8 @@ public struct SampleReader: ~Copyable {
       ledger.fingerprints[trustedLineIndex] == SuiteLedger.fingerprint(line.bytes)
     else { throw Self.changed(line.location) }
     trustedLineIndex += 1
-    let record = try checkers[0].parse(line)
+    // The line is the one checked (its fingerprint matched), so it is valid UTF-8.
+    let record = try checkers[0].parse(String(decoding: line.bytes, as: UTF8.self), location: line.location)
     let (id, split) = try checkers[0].identity(of: record, entry: line.entry, location: line.location)
     var images: [SampleImage] = []
     for relative in try checkers[0].imagePaths(of: record, location: line.location) {

@@ -105,10 +105,10 @@ extension JSONValue {
   /// writes. With `isLenient`, also JSON5 (comments, single quotes, trailing commas).
   public static func parse(_ data: Data, isLenient: Bool = false) throws -> JSONValue {
     if !isLenient {
-      guard let text = String(validating: data, as: UTF8.self), let value = PythonJSON.parse(text) else {
+      guard let text = String(validating: data, as: UTF8.self), let value = parse(text) else {
         throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "invalid JSON"))
       }
-      return JSONValue(value)
+      return value
     }
     let decoder = JSONDecoder()
     decoder.allowsJSON5 = true
@@ -130,22 +130,17 @@ extension JSONValue {
       repairs.insert(.invalidUTF8)
     }
     var repairedSurrogates = false
-    guard let value = PythonJSON.parse(text, repairedSurrogates: &repairedSurrogates) else { return nil }
+    guard let value = PythonJSON.parse(text, as: JSONValue.self, repairedSurrogates: &repairedSurrogates) else {
+      return nil
+    }
     if repairedSurrogates { repairs.insert(.loneSurrogates) }
-    return (JSONValue(value), repairs)
+    return (value, repairs)
   }
 
-  /// Converts a value parsed with Python's semantics.
-  init(_ value: PythonJSON.Value) {
-    switch value {
-    case .null: self = .null
-    case .bool(let flag): self = .bool(flag)
-    case .number(let number): self = .number(number)
-    case .hugeInteger: self = .number(.infinity)
-    case .string(let text): self = .string(text)
-    case .array(let items): self = .array(items.map(JSONValue.init))
-    case .object(let members): self = .object(members.mapValues(JSONValue.init))
-    }
+  /// Decodes one JSON document from text, with `json.loads`'s rules; nil where it raises.
+  static func parse(_ text: String) -> JSONValue? {
+    var repairedSurrogates = false
+    return PythonJSON.parse(text, as: JSONValue.self, repairedSurrogates: &repairedSurrogates)
   }
 
   /// Encodes this value as compact JSON text with sorted keys (non-finite numbers as `NaN`/`Infinity`, as Python

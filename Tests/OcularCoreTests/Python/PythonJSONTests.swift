@@ -82,4 +82,49 @@ struct PythonJSONTests {
           "f": .bool(false),
         ]))
   }
+
+  /// Integers of up to 15 digits skip the decimal parser; every length must read as `float(text)` does.
+  @Test func integersOfEveryLengthReadAsTheDecimalParserReadsThem() {
+    var generator = SeededGenerator(state: 21)
+    for _ in 0..<20_000 {
+      let length = Int.random(in: 1...20, using: &generator)
+      var digits = String(Int.random(in: 1...9, using: &generator))
+      for _ in 1..<length { digits += String(Int.random(in: 0...9, using: &generator)) }
+      for text in [digits, "-" + digits, "0", "-0"] {
+        #expect(PythonJSON.parse(text) == .number(Double(text)!), "\(text)")
+      }
+    }
+    #expect(
+      PythonJSON.parse("-0").map { if case .number(let zero) = $0 { zero.sign == .minus } else { false } } == true)
+  }
+
+  /// Records parse straight into `JSONValue`; the result must be the general tree converted.
+  @Test func jsonValuesAreTheGeneralTreeConverted() {
+    func converted(_ value: PythonJSON.Value) -> JSONValue {
+      switch value {
+      case .null: .null
+      case .bool(let flag): .bool(flag)
+      case .number(let number): .number(number)
+      case .hugeInteger: .number(.infinity)
+      case .string(let text): .string(text)
+      case .array(let items): .array(items.map(converted))
+      case .object(let members): .object(members.mapValues(converted))
+      }
+    }
+    var generator = SeededGenerator(state: 22)
+    let pieces = [
+      "{", "}", "[", "]", ",", ":", " ", "\"a\"", "\"b\\n\"", "\"\\ud83d\\ude00\"", "1", "-2.5e3", "null", "true",
+      "false", "NaN", "-Infinity", "Infinity", "1" + String(repeating: "0", count: 400), "-", "0", "é",
+    ]
+    var parsed = 0
+    for _ in 0..<20_000 {
+      let text = generator.text(from: pieces, maxPieces: 8)
+      let general = PythonJSON.parse(text)
+      let direct = JSONValue.parse(text)
+      parsed += general == nil ? 0 : 1
+      // NaN is never equal to itself; compare the written form.
+      #expect(direct?.jsonText() == general.map(converted)?.jsonText(), "\(text)")
+    }
+    #expect(parsed > 1_000)
+  }
 }
