@@ -172,19 +172,49 @@ public struct TrainingReward: Sendable, Hashable, Codable {
   private static func matchesFormat<Unit: FixedWidthInteger>(_ units: UnsafeBufferPointer<Unit>, thinkTag: String)
     -> Bool
   {
+    // The four tags as UTF-8 (small strings: no allocation); a scalar unit matches a byte only below 0x80.
+    var open = "<\(thinkTag)>"
+    var close = "</\(thinkTag)>"
+    var answerOpen = "<answer>"
+    var answerClose = "</answer>"
+    guard open.utf8.allSatisfy({ $0 < 0x80 }) else {
+      // A non-ASCII tag: compare scalar values.
+      let scalars = { (text: String) in text.unicodeScalars.map { Unit($0.value) } }
+      return scalars(open).withUnsafeBufferPointer { open in
+        scalars(close).withUnsafeBufferPointer { close in
+          scalars(answerOpen).withUnsafeBufferPointer { answerOpen in
+            scalars(answerClose).withUnsafeBufferPointer { answerClose in
+              matchesFormat(units, open: open, close: close, answerOpen: answerOpen, answerClose: answerClose)
+            }
+          }
+        }
+      }
+    }
+    return open.withUTF8 { open in
+      close.withUTF8 { close in
+        answerOpen.withUTF8 { answerOpen in
+          answerClose.withUTF8 { answerClose in
+            matchesFormat(units, open: open, close: close, answerOpen: answerOpen, answerClose: answerClose)
+          }
+        }
+      }
+    }
+  }
+
+  /// `\A\s*OPEN.*?CLOSE\s*ANSWER_OPEN.*?ANSWER_CLOSE\s*\Z` (DOTALL) over a text's units and the tags' units.
+  private static func matchesFormat<Unit: FixedWidthInteger, PatternUnit: FixedWidthInteger>(
+    _ units: UnsafeBufferPointer<Unit>, open: UnsafeBufferPointer<PatternUnit>,
+    close: UnsafeBufferPointer<PatternUnit>, answerOpen: UnsafeBufferPointer<PatternUnit>,
+    answerClose: UnsafeBufferPointer<PatternUnit>
+  ) -> Bool {
     func isSpace(_ unit: Unit) -> Bool { Unicode.Scalar(UInt32(unit)).map(PythonString.isSpace) ?? false }
-    func pattern(_ text: String) -> [Unit] { text.unicodeScalars.map { Unit($0.value) } }
     var start = 0
     var end = units.count
     while start < end, isSpace(units[start]) { start += 1 }
     while end > start, isSpace(units[end - 1]) { end -= 1 }
-    let open = pattern("<\(thinkTag)>")
-    let close = pattern("</\(thinkTag)>")
-    let answerOpen = pattern("<answer>")
-    let answerClose = pattern("</answer>")
-    func matches(_ pattern: [Unit], at index: Int) -> Bool {
+    func matches(_ pattern: UnsafeBufferPointer<PatternUnit>, at index: Int) -> Bool {
       guard index >= 0, index + pattern.count <= end else { return false }
-      for offset in pattern.indices where units[index + offset] != pattern[offset] { return false }
+      for offset in 0..<pattern.count where UInt32(units[index + offset]) != UInt32(pattern[offset]) { return false }
       return true
     }
     guard matches(open, at: start), matches(answerClose, at: end - answerClose.count) else { return false }
@@ -260,6 +290,58 @@ public struct TrainingReward: Sendable, Hashable, Codable {
   /// Word-level Levenshtein distance over the number of reference words (words split as Python's `split()`), or
   /// nil for an empty reference, on which the reference library raises.
   public static func wordErrorRate(reference: String, hypothesis: String) -> Double? {
+    if let rate = asciiWordErrorRate(reference: reference, hypothesis: hypothesis) { return rate }
+    return generalWordErrorRate(reference: reference, hypothesis: hypothesis)
+  }
+
+  /// ``wordErrorRate(reference:hypothesis:)`` on the bytes of two ASCII texts, words compared in place; `.none` when
+  /// a text is not ASCII.
+  static func asciiWordErrorRate(reference: String, hypothesis: String) -> Double?? {
+    var reference = reference
+    var hypothesis = hypothesis
+    return reference.withUTF8 { gold -> Double?? in
+      hypothesis.withUTF8 { answer -> Double?? in
+        guard gold.allSatisfy({ $0 < 0x80 }), answer.allSatisfy({ $0 < 0x80 }) else { return .none }
+        // Python's ASCII whitespace: \t \n \v \f \r, the separators 0x1C–0x1F, and space.
+        func words(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+          var ranges: [Range<Int>] = []
+          var start = -1
+          for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte) {
+              if start >= 0 { ranges.append(start..<index) }
+              start = -1
+            } else if start < 0 {
+              start = index
+            }
+          }
+          if start >= 0 { ranges.append(start..<bytes.count) }
+          return ranges
+        }
+        let goldWords = words(gold)
+        let answerWords = words(answer)
+        guard !goldWords.isEmpty else { return .some(nil) }
+        func same(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
+          left.count == right.count
+            && memcmp(gold.baseAddress! + left.lowerBound, answer.baseAddress! + right.lowerBound, left.count) == 0
+        }
+        var previous = Array(0...answerWords.count)
+        var current = previous
+        for (row, goldWord) in goldWords.enumerated() {
+          current[0] = row + 1
+          for (column, word) in answerWords.enumerated() {
+            current[column + 1] = min(
+              previous[column + 1] + 1, current[column] + 1, previous[column] + (same(goldWord, word) ? 0 : 1))
+          }
+          swap(&previous, &current)
+        }
+        return .some(Double(previous[answerWords.count]) / Double(goldWords.count))
+      }
+    }
+  }
+
+  /// ``wordErrorRate(reference:hypothesis:)`` on Unicode scalars.
+  static func generalWordErrorRate(reference: String, hypothesis: String) -> Double? {
     let gold = PythonString.split(reference)
     let words = PythonString.split(hypothesis)
     guard !gold.isEmpty else { return nil }

@@ -79,6 +79,34 @@ import Testing
     #expect(matched > 500 && matched < 4500)
   }
 
+  /// ASCII texts take a byte-level word error rate; it must equal the scalar one.
+  @Test func asciiWordErrorRateIsTheGeneralOne() {
+    let words = ["a", "b", "ab", "the", "12", "x.y", " ", "  ", "\t", "\n", "\u{1C}", "\u{1F}"]
+    var state: UInt64 = 7
+    func text() -> String {
+      var text = ""
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      for _ in 0..<Int(state >> 61) {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        text += words[Int(state >> 33) % words.count]
+      }
+      return text
+    }
+    var compared = 0
+    for _ in 0..<5000 {
+      let reference = text()
+      let hypothesis = text()
+      let fast = TrainingReward.asciiWordErrorRate(reference: reference, hypothesis: hypothesis)
+      #expect(fast != nil)
+      #expect(
+        fast! == TrainingReward.generalWordErrorRate(reference: reference, hypothesis: hypothesis),
+        "\(reference.debugDescription) vs \(hypothesis.debugDescription)")
+      compared += fast! == nil ? 0 : 1
+    }
+    #expect(compared > 2000)
+    #expect(TrainingReward.asciiWordErrorRate(reference: "é", hypothesis: "e") == .none)
+  }
+
   @Test func formatFollowsTheRegexOnNestedAndRepeatedTags() {
     // `.*?` backtracks: an inner closing tag or a second answer pair still matches as a whole.
     #expect(
