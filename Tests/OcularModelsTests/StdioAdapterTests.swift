@@ -252,6 +252,26 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
     await adapter.close()
   }
 
+  /// A grandchild that keeps the pipes open does not keep a dead process's session alive: its requests fail with
+  /// the exit, and the next request starts a new process.
+  @Test(.timeLimit(.minutes(1))) func aGrandchildHoldingThePipesDoesNotDelayTheExit() async throws {
+    let state = NSTemporaryDirectory() + "fake-state-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    var options = StdioAdapter.Options()
+    options.restartBackoff = .milliseconds(50)
+    let adapter = try await StdioAdapter.launch(
+      command: "sleep 5 & exec python3 \(fakeAdapter) --mode crash --after 1 --state \(state)", options: options)
+    #expect(try await adapter.generate(textRequest("a")).text == "echo:a")
+    let clock = ContinuousClock()
+    let start = clock.now
+    await #expect(throws: ModelError.adapterFailed("adapter exited (exited(3))")) {
+      try await adapter.generate(textRequest("b"))
+    }
+    #expect(clock.now - start < .seconds(3))
+    #expect(try await adapter.generate(textRequest("c")).text == "echo:c")
+    await adapter.close()
+  }
+
   @Test func linesSplitOnNewlineOnly() {
     var splitter = LineSplitter(limit: 100)
     let bytes = Array("{\"a\":\"x\u{2028}y\u{85}z\"}\r\n{\"b\":1}\npartial".utf8)
