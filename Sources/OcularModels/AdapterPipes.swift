@@ -111,9 +111,10 @@ final class AdapterPipes: @unchecked Sendable {
     if !writerStarted {
       writerStarted = true
       writerRunning = true
-      let thread = Thread { [self] in writeBacklog() }
-      thread.name = "ocular-stdio-writer"
-      thread.start()
+      Thread.detachNewThread { [self] in
+        Thread.current.name = "ocular-stdin"
+        writeBacklog()
+      }
     } else {
       condition.signal()
     }
@@ -210,12 +211,11 @@ final class AdapterPipes: @unchecked Sendable {
     condition.lock()
     readerStarted = true
     condition.unlock()
-    let thread = Thread { [self] in
+    Thread.detachNewThread { [self] in
+      Thread.current.name = "ocular-stdout"
       readOutput(limit: limit, deliver: deliver)
       readerExit.signal()
     }
-    thread.name = "ocular-stdio-reader"
-    thread.start()
   }
 
   private func readOutput(limit: Int, deliver: ([LineSplitter.Line]) -> Void) {
