@@ -45,6 +45,8 @@ final class AdapterPipes: @unchecked Sendable {
   private var writerStarted = false
   private var writerRunning = false
   private var readerStarted = false
+  /// How many of standard output and standard error have reached their end.
+  private var endedStreams = 0
 
   private let readerExit = ThreadExit()
   private let writerExit = ThreadExit()
@@ -135,6 +137,16 @@ final class AdapterPipes: @unchecked Sendable {
     }
   }
 
+  /// Standard output and standard error each report their end here: once both have ended, the process is done with
+  /// us, and its input is closed (once the queued lines are written), as swift-subprocess's own streams did.
+  func streamEnded() {
+    condition.lock()
+    endedStreams += 1
+    let both = endedStreams == 2
+    condition.unlock()
+    if both { finishInput() }
+  }
+
   /// The writer thread: writes the backlog as the pipe drains, then parks until more is queued.
   private func writeBacklog() {
     condition.lock()
@@ -213,12 +225,13 @@ final class AdapterPipes: @unchecked Sendable {
     condition.unlock()
     Thread.detachNewThread { [self] in
       Thread.current.name = "ocular-stdout"
-      readOutput(limit: limit, deliver: deliver)
+      if readOutput(limit: limit, deliver: deliver) { streamEnded() }
       readerExit.signal()
     }
   }
 
-  private func readOutput(limit: Int, deliver: ([LineSplitter.Line]) -> Void) {
+  /// Reads until the end of the output (returns true) or of the session (false).
+  private func readOutput(limit: Int, deliver: ([LineSplitter.Line]) -> Void) -> Bool {
     var splitter = LineSplitter(limit: limit)
     let capacity = 1 << 16
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 1)
@@ -230,6 +243,7 @@ final class AdapterPipes: @unchecked Sendable {
     // grandchild could write for ever).
     var stopping = false
     var drainBudget = 64
+    var ended = false
     reading: while true {
       let count = read(output, buffer.baseAddress, capacity)
       if count > 0 {
@@ -243,7 +257,8 @@ final class AdapterPipes: @unchecked Sendable {
         // A full buffer suggests more is waiting; otherwise the pipe is most likely empty: wait rather than read.
         if count == capacity { continue }
       } else if count == 0 {
-        break  // end of file: every writer closed it
+        ended = true  // every writer closed it
+        break
       } else {
         switch errno {
         case EINTR: continue reading
@@ -259,6 +274,7 @@ final class AdapterPipes: @unchecked Sendable {
       }
     }
     if let rest = splitter.finish() { deliver([rest]) }
+    return ended
   }
 
   // MARK: Ending

@@ -200,6 +200,7 @@ public actor StdioAdapter: ModelAdapter {
           } catch {
             // The log misses the rest of standard error; the session goes on until the process exits.
           }
+          pipes.streamEnded()
         }
         status = "\(result.terminationStatus)"
       } catch {

@@ -272,6 +272,19 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
     await adapter.close()
   }
 
+  /// A process that closes its standard output and error is done with us: its input is closed, and when it exits,
+  /// its requests fail with the exit rather than waiting for the timeout.
+  @Test(.timeLimit(.minutes(1))) func closingBothOutputsClosesTheInput() async throws {
+    let adapter = try await launchFake("--mode close-output", timeout: .seconds(30))
+    let clock = ContinuousClock()
+    let start = clock.now
+    await #expect(throws: ModelError.adapterFailed("adapter exited (exited(5))")) {
+      try await adapter.generate(textRequest("a"))
+    }
+    #expect(clock.now - start < .seconds(10))
+    await adapter.close()
+  }
+
   @Test func linesSplitOnNewlineOnly() {
     var splitter = LineSplitter(limit: 100)
     let bytes = Array("{\"a\":\"x\u{2028}y\u{85}z\"}\r\n{\"b\":1}\npartial".utf8)

@@ -19,6 +19,7 @@ Modes (--mode):
   bad-hello     says a wrong protocol in its hello
   no-hello      prints nothing and waits
   no-read       says hello, then never reads stdin (requests pile up in the pipe) and never answers
+  close-output  reads one request, closes stdout and stderr, reads stdin to its end, then exits with status 5
   slow-start    says hello, then waits --latency-ms before reading stdin at all; answers in order, and answers an
                 error for any request whose id ("r<number>") is not above the previous one
 A crash or hang happens only in the first process: a marker file (--state) records it, so the restarted
@@ -79,6 +80,13 @@ else:
 
 if mode == "no-read":
     time.sleep(3600)
+elif mode == "close-output":
+    sys.stdin.buffer.readline()
+    os.close(1)
+    os.close(2)
+    for _ in sys.stdin.buffer:
+        pass
+    os._exit(5)
 elif mode == "slow-start":
     time.sleep(args.latency_ms / 1000.0)
 
