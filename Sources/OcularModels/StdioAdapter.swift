@@ -1,6 +1,7 @@
 import Foundation
 import OcularCore
 import Subprocess
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -53,26 +54,17 @@ public actor StdioAdapter: ModelAdapter {
   private var isClosed = false
   private var gaveUpReason: String?
   private var nextID = 0
-  private var pending: [String: Pending] = [:]
-  private var helloWaiter: CheckedContinuation<Hello, any Error>?
   private var startingSession: Task<Void, any Error>?
-  private var lastOutput = ContinuousClock.now
-  private var lastMalformed: String?
   private let log: LogSink
-
-  private struct Pending {
-    var continuation: CheckedContinuation<Response, any Error>
-    var session: Int
-    var deadline: ContinuousClock.Instant
-  }
+  /// The requests in flight and what the process last said, shared with the thread that reads its output.
+  private nonisolated let exchange: Exchange
 
   /// One task checks every deadline a few times a second: cheaper than a timer task per request.
   private var sweeper: Task<Void, Never>?
 
   private struct Session {
     var number: Int
-    var input: AsyncStream<[UInt8]>.Continuation
-    var processID: pid_t?
+    var pipes: AdapterPipes
     var task: Task<Void, Never>
   }
 
@@ -94,6 +86,7 @@ public actor StdioAdapter: ModelAdapter {
     self.command = command
     self.options = options
     self.log = LogSink(path: options.logPath)
+    self.exchange = Exchange(log: log)
   }
 
   public func generate(_ request: Request) async throws -> Response {
@@ -106,8 +99,9 @@ public actor StdioAdapter: ModelAdapter {
     if sweeper == nil { startSweeper() }
     let deadline = ContinuousClock.now + options.requestTimeout
     return try await withCheckedThrowingContinuation { continuation in
-      pending[id] = Pending(continuation: continuation, session: session.number, deadline: deadline)
-      session.input.yield(line)
+      // Registered before the line is written, so the answer always finds it.
+      exchange.register(id, Exchange.Pending(continuation: continuation, session: session.number, deadline: deadline))
+      session.pipes.send(line)
     }
   }
 
@@ -122,8 +116,7 @@ public actor StdioAdapter: ModelAdapter {
   }
 
   private func expireOverdue() {
-    let now = ContinuousClock.now
-    for (id, entry) in pending where entry.deadline <= now { expire(id) }
+    exchange.expireOverdue(timeout: options.requestTimeout)
   }
 
   /// Closes the process's standard input, asking it to exit, and waits for it.
@@ -132,11 +125,12 @@ public actor StdioAdapter: ModelAdapter {
     sweeper?.cancel()
     sweeper = nil
     guard let session else { return }
-    session.input.finish()
+    session.pipes.finishInput()
     let task = session.task
+    let exchange = self.exchange
     let killer = Task {
       try? await Task.sleep(for: .seconds(5))
-      if !Task.isCancelled, let pid = session.processID { kill(-pid, SIGKILL) }
+      if !Task.isCancelled, let pid = exchange.processID(session: session.number) { kill(-pid, SIGKILL) }
     }
     await task.value
     killer.cancel()
@@ -173,10 +167,12 @@ public actor StdioAdapter: ModelAdapter {
   private func startSession() async throws {
     sessionCounter += 1
     let number = sessionCounter
-    let (stream, input) = AsyncStream<[UInt8]>.makeStream()
+    let pipes = try AdapterPipes()
     let command = self.command
     let log = self.log
+    let exchange = self.exchange
     let limit = options.maximumLineBytes
+    exchange.begin(session: number)
     let task = Task { [weak self] in
       var platformOptions = PlatformOptions()
       platformOptions.processGroupID = 0
@@ -184,97 +180,59 @@ public actor StdioAdapter: ModelAdapter {
       let finalOptions = platformOptions
       let status: String
       do {
+        // Standard input and output are our own pipes (see AdapterPipes); swift-subprocess spawns the process,
+        // drains standard error into the log and reports the exit.
         let result = try await Subprocess.run(
-          .path("/bin/sh"), arguments: ["-c", command], platformOptions: finalOptions, input: .inputWriter,
-          output: .sequence, error: .sequence
+          .path("/bin/sh"), arguments: ["-c", command], platformOptions: finalOptions,
+          input: .fileDescriptor(.init(rawValue: pipes.childInput), closeAfterSpawningProcess: true),
+          output: .fileDescriptor(.init(rawValue: pipes.childOutput), closeAfterSpawningProcess: true),
+          error: .sequence
         ) { execution in
-          await self?.setProcessID(Int32(execution.processIdentifier.value), session: number)
-          try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-              for await line in stream {
-                do {
-                  _ = try await execution.standardInputWriter.write(line)
-                } catch {
-                  break
-                }
-              }
-              try? await execution.standardInputWriter.finish()
-            }
-            group.addTask {
-              for try await buffer in execution.standardError {
-                buffer.withUnsafeBytes { log.write(Data($0)) }
-              }
-            }
-            group.addTask {
-              var splitter = LineSplitter(limit: limit)
-              for try await buffer in execution.standardOutput {
-                // Parse here, off the actor, and hand over every line of the buffer in one hop.
-                let lines = buffer.withUnsafeBytes { splitter.feed($0) }
-                if !lines.isEmpty { await self?.receive(lines.map(Received.init), session: number) }
-              }
-              if let rest = splitter.finish() { await self?.receive([Received(rest)], session: number) }
-              await self?.outputEnded(session: number)
-            }
-            // Output ending means the process is done with us; the writer may still wait for input.
-            try await group.next()
-            try await group.next()
-            group.cancelAll()
+          exchange.setProcessID(execution.processIdentifier.value, session: number)
+          pipes.startReading(limit: limit) { lines in
+            // Parsed here, on the reader thread; the waiting requests are resumed directly.
+            exchange.receive(lines.map(Received.init), session: number)
           }
+          do {
+            for try await buffer in execution.standardError {
+              buffer.withUnsafeBytes { log.write(Data($0)) }
+            }
+          } catch {
+            // The log misses the rest of standard error; the session goes on until the process exits.
+          }
+          pipes.streamEnded()
         }
         status = "\(result.terminationStatus)"
       } catch {
         status = "could not run: \(error)"
       }
+      // The process has exited: read what it left in the pipe, then fail whatever is still in flight.
+      await pipes.stop()
       await self?.sessionEnded(session: number, status: status)
     }
-    session = Session(number: number, input: input, processID: nil, task: task)
-    lastOutput = .now
+    session = Session(number: number, pipes: pipes, task: task)
     let startup = options.startupTimeout
-    let timer = Task { [weak self] in
+    let timer = Task {
       try? await Task.sleep(for: startup)
       guard !Task.isCancelled else { return }
-      await self?.failHello(ModelError.adapterFailed("no hello line within \(startup)"), session: number)
+      exchange.failHello(ModelError.adapterFailed("no hello line within \(startup)"), session: number)
     }
     defer { timer.cancel() }
-    let received = try await withCheckedThrowingContinuation { helloWaiter = $0 }
+    let received = try await withCheckedThrowingContinuation { exchange.awaitHello($0, session: number) }
     hello.value = AdapterDescription(
       model: received.model, kind: "stdio", boxFormat: received.boxFormat, maxConcurrency: received.maxConcurrency)
-  }
-
-  private func setProcessID(_ pid: pid_t, session number: Int) {
-    if session?.number == number { session?.processID = pid }
-  }
-
-  private func failHello(_ error: any Error, session number: Int) {
-    guard session?.number == number, let waiter = helloWaiter else { return }
-    helloWaiter = nil
-    if let pid = session?.processID { kill(-pid, SIGKILL) }
-    waiter.resume(throwing: error)
-  }
-
-  private func outputEnded(session number: Int) {
-    guard session?.number == number else { return }
-    // Wait for the exit status in sessionEnded; nothing more can arrive.
   }
 
   private func sessionEnded(session number: Int, status: String) {
     guard session?.number == number else { return }
     session = nil
-    let reason = isClosed ? "adapter closed" : "adapter exited (\(status))"
-    if let waiter = helloWaiter {
-      helloWaiter = nil
-      waiter.resume(throwing: ModelError.adapterFailed(reason + " before its hello"))
-    }
-    for (id, entry) in pending where entry.session == number {
-      pending[id] = nil
-      entry.continuation.resume(throwing: ModelError.adapterFailed(reason))
-    }
+    exchange.end(session: number, reason: isClosed ? "adapter closed" : "adapter exited (\(status))")
   }
 
   // MARK: Lines
 
-  /// A line of the process's output, parsed as a response before it reaches the actor (the hello, the first line,
-  /// is parsed again as such).
+  /// A line of the process's output, parsed as a response on the reader thread (the hello, the first line, is
+  /// parsed again as such).
   struct Received: Sendable {
     var line: LineSplitter.Line
     var parsed: ParsedLine
@@ -282,62 +240,6 @@ public actor StdioAdapter: ModelAdapter {
     init(_ line: LineSplitter.Line) {
       self.line = line
       self.parsed = StdioAdapter.parseResponse(line)
-    }
-  }
-
-  private func receive(_ lines: [Received], session number: Int) {
-    guard session?.number == number else { return }
-    lastOutput = .now
-    for received in lines { receive(received) }
-  }
-
-  private func receive(_ received: Received) {
-    if let waiter = helloWaiter {
-      helloWaiter = nil
-      do {
-        waiter.resume(returning: try Self.parseHello(received.line))
-      } catch {
-        if let pid = session?.processID { kill(-pid, SIGKILL) }
-        waiter.resume(throwing: error)
-      }
-      return
-    }
-    switch received.parsed {
-    case .response(let id, let response):
-      guard let entry = pending.removeValue(forKey: id) else {
-        note("response for unknown id \"\(id)\" ignored")
-        return
-      }
-      entry.continuation.resume(returning: response)
-    case .failure(let id, let reason):
-      if let id, let entry = pending.removeValue(forKey: id) {
-        entry.continuation.resume(throwing: ModelError.adapterFailed(reason))
-      } else if let id {
-        note("\(reason) (unknown id \"\(id)\")")
-      } else if pending.count == 1, let (id, entry) = pending.first {
-        // One request in flight: the line can only be its answer.
-        pending[id] = nil
-        entry.continuation.resume(throwing: ModelError.adapterFailed(reason))
-      } else {
-        lastMalformed = reason
-        note(reason)
-      }
-    }
-  }
-
-  private func note(_ message: String) {
-    log.write("ocular: \(message)\n")
-  }
-
-  private func expire(_ id: String) {
-    guard let entry = pending.removeValue(forKey: id) else { return }
-    var reason = "no response within \(options.requestTimeout)"
-    if let lastMalformed { reason += " (the adapter sent a malformed line: \(lastMalformed))" }
-    entry.continuation.resume(throwing: ModelError.adapterFailed(reason))
-    // Silence on every channel for a whole timeout means the process hangs: kill it; it restarts on demand.
-    if ContinuousClock.now - lastOutput >= options.requestTimeout, let session, session.number == entry.session {
-      note("no output for \(options.requestTimeout); killing the adapter")
-      if let pid = session.processID { kill(-pid, SIGKILL) }
     }
   }
 
@@ -472,6 +374,203 @@ public actor StdioAdapter: ModelAdapter {
   static func preview(_ bytes: [UInt8]) -> String {
     let text = String(decoding: bytes.prefix(80), as: UTF8.self)
     return "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + (bytes.count > 80 ? "…" : "") + "\""
+  }
+}
+
+extension StdioAdapter {
+  /// The requests in flight, the hello awaited and what the process last said: shared by the actor, which registers
+  /// requests and ends sessions, and the reader thread, which resumes the requests it reads answers for.
+  final class Exchange: Sendable {
+    /// A request waiting for its answer.
+    struct Pending {
+      var continuation: CheckedContinuation<Response, any Error>
+      var session: Int
+      var deadline: ContinuousClock.Instant
+    }
+
+    /// Where the hello of the current session stands.
+    private enum HelloState {
+      case none
+      case expected(waiter: CheckedContinuation<Hello, any Error>?)
+      case arrived(Result<Hello, ModelError>)
+    }
+
+    private struct State {
+      /// The running session's number, 0 between sessions.
+      var session = 0
+      var processID: pid_t?
+      var pending: [String: Pending] = [:]
+      var hello = HelloState.none
+      var lastOutput = ContinuousClock.now
+      var lastMalformed: String?
+    }
+
+    private let state = Mutex(State())
+    private let log: LogSink
+
+    /// Creates an exchange that notes oddities in `log`.
+    init(log: LogSink) {
+      self.log = log
+    }
+
+    /// Starts a session: its first line will be the hello.
+    func begin(session number: Int) {
+      state.withLock { state in
+        state.session = number
+        state.processID = nil
+        state.hello = .expected(waiter: nil)
+        state.lastOutput = .now
+      }
+    }
+
+    /// Records the process of a session, the target of kills.
+    func setProcessID(_ pid: pid_t, session number: Int) {
+      state.withLock { state in
+        if state.session == number { state.processID = pid }
+      }
+    }
+
+    /// The process of a session, if it still runs.
+    func processID(session number: Int) -> pid_t? {
+      state.withLock { state in state.session == number ? state.processID : nil }
+    }
+
+    /// Resumes `waiter` with the session's hello, now or when it arrives.
+    func awaitHello(_ waiter: CheckedContinuation<Hello, any Error>, session number: Int) {
+      let arrived: Result<Hello, ModelError>? = state.withLock { state in
+        if case .arrived(let result) = state.hello {
+          state.hello = .none
+          return result
+        }
+        guard state.session == number else { return .failure(.adapterFailed("adapter not running")) }
+        state.hello = .expected(waiter: waiter)
+        return nil
+      }
+      if let arrived { waiter.resume(with: arrived) }
+    }
+
+    /// Fails the hello awaited (startup timeout) and kills the process.
+    func failHello(_ error: ModelError, session number: Int) {
+      let (waiter, pid) = state.withLock { state -> (CheckedContinuation<Hello, any Error>?, pid_t?) in
+        guard state.session == number, case .expected(let waiter?) = state.hello else { return (nil, nil) }
+        state.hello = .none
+        return (waiter, state.processID)
+      }
+      guard let waiter else { return }
+      if let pid { kill(-pid, SIGKILL) }
+      waiter.resume(throwing: error)
+    }
+
+    /// Registers a request before its line is written.
+    func register(_ id: String, _ entry: Pending) {
+      state.withLock { state in state.pending[id] = entry }
+    }
+
+    /// Ends a session: the hello still awaited and every request of the session in flight fail with `reason`.
+    func end(session number: Int, reason: String) {
+      let (waiter, failed) = state.withLock {
+        state -> (CheckedContinuation<Hello, any Error>?, [CheckedContinuation<Response, any Error>]) in
+        var waiter: CheckedContinuation<Hello, any Error>?
+        if state.session == number {
+          state.session = 0
+          state.processID = nil
+          if case .expected(let expected) = state.hello {
+            waiter = expected
+            state.hello = expected == nil ? .arrived(.failure(.adapterFailed(reason + " before its hello"))) : .none
+          }
+        }
+        var failed: [CheckedContinuation<Response, any Error>] = []
+        for (id, entry) in state.pending where entry.session == number {
+          state.pending[id] = nil
+          failed.append(entry.continuation)
+        }
+        return (waiter, failed)
+      }
+      waiter?.resume(throwing: ModelError.adapterFailed(reason + " before its hello"))
+      for continuation in failed { continuation.resume(throwing: ModelError.adapterFailed(reason)) }
+    }
+
+    /// Takes a batch of lines of a session's output: the hello, then answers for the requests waiting.
+    func receive(_ lines: [Received], session number: Int) {
+      var answered: [(CheckedContinuation<Response, any Error>, Result<Response, ModelError>)] = []
+      var hello: (CheckedContinuation<Hello, any Error>, Result<Hello, ModelError>)?
+      var notes: [String] = []
+      var killed: pid_t?
+      state.withLock { state in
+        guard state.session == number else { return }
+        state.lastOutput = .now
+        for received in lines {
+          if case .expected(let waiter) = state.hello {
+            let result: Result<Hello, ModelError>
+            do {
+              result = .success(try StdioAdapter.parseHello(received.line))
+            } catch {
+              result = .failure(error as? ModelError ?? .adapterFailed("\(error)"))
+              killed = state.processID
+            }
+            if let waiter {
+              state.hello = .none
+              hello = (waiter, result)
+            } else {
+              state.hello = .arrived(result)
+            }
+            continue
+          }
+          switch received.parsed {
+          case .response(let id, let response):
+            guard let entry = state.pending.removeValue(forKey: id) else {
+              notes.append("response for unknown id \"\(id)\" ignored")
+              continue
+            }
+            answered.append((entry.continuation, .success(response)))
+          case .failure(let id, let reason):
+            if let id, let entry = state.pending.removeValue(forKey: id) {
+              answered.append((entry.continuation, .failure(.adapterFailed(reason))))
+            } else if let id {
+              notes.append("\(reason) (unknown id \"\(id)\")")
+            } else if state.pending.count == 1, let (id, entry) = state.pending.first {
+              // One request in flight: the line can only be its answer.
+              state.pending[id] = nil
+              answered.append((entry.continuation, .failure(.adapterFailed(reason))))
+            } else {
+              state.lastMalformed = reason
+              notes.append(reason)
+            }
+          }
+        }
+      }
+      if let killed { kill(-killed, SIGKILL) }
+      if let (waiter, result) = hello { waiter.resume(with: result) }
+      for (continuation, result) in answered { continuation.resume(with: result) }
+      for message in notes { log.write("ocular: \(message)\n") }
+    }
+
+    /// Fails every request past its deadline; when the process has printed nothing for a whole timeout, it is
+    /// considered hung and killed (it restarts on demand).
+    func expireOverdue(timeout: Duration) {
+      let (expired, hung) = state.withLock {
+        state -> ([(CheckedContinuation<Response, any Error>, String)], [pid_t?]) in
+        let now = ContinuousClock.now
+        var expired: [(CheckedContinuation<Response, any Error>, String)] = []
+        var hung: [pid_t?] = []
+        for (id, entry) in state.pending where entry.deadline <= now {
+          state.pending[id] = nil
+          var reason = "no response within \(timeout)"
+          if let lastMalformed = state.lastMalformed {
+            reason += " (the adapter sent a malformed line: \(lastMalformed))"
+          }
+          expired.append((entry.continuation, reason))
+          // Silence on every channel for a whole timeout means the process hangs.
+          if now - state.lastOutput >= timeout, state.session == entry.session { hung.append(state.processID) }
+        }
+        return (expired, hung)
+      }
+      for (continuation, reason) in expired { continuation.resume(throwing: ModelError.adapterFailed(reason)) }
+      for pid in hung {
+        log.write("ocular: no output for \(timeout); killing the adapter\n")
+        if let pid { kill(-pid, SIGKILL) }
+      }
+    }
   }
 }
 

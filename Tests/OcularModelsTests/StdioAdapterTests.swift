@@ -208,6 +208,83 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
     #expect(text.contains("fake adapter starting in mode normal"))
   }
 
+  /// Lines over the pipe's capacity (64 KiB) wait in order for a process that starts reading late, none lost.
+  @Test(.timeLimit(.minutes(1))) func requestsQueuedBehindAFullPipeKeepTheirOrder() async throws {
+    let adapter = try await launchFake("--mode slow-start --latency-ms 500 --max-concurrency 64")
+    // 64 lines of 8 kB: eight pipes' worth, each longer than PIPE_BUF, so writes are also partial.
+    let texts = (0..<64).map { "q\($0)-" + String(repeating: "x", count: 8_000) }
+    let results = await outcomes(adapter, texts)
+    for text in texts { #expect(results[text] == "echo:\(text)") }
+    // The queue drained: a later request goes straight through.
+    #expect(try await adapter.generate(textRequest("after")).text == "echo:after")
+    await adapter.close()
+  }
+
+  /// A process that never reads its input blocks neither the callers nor the adapter: the requests time out and the
+  /// silent process is killed.
+  @Test(.timeLimit(.minutes(1))) func aProcessThatNeverReadsItsInputTimesOut() async throws {
+    let adapter = try await launchFake("--mode no-read", timeout: .milliseconds(800))
+    let texts = (0..<40).map { "q\($0)-" + String(repeating: "x", count: 16_000) }
+    let clock = ContinuousClock()
+    let start = clock.now
+    let results = await outcomes(adapter, texts)
+    // The sweep that finds the first requests overdue kills the process; the rest fail with its exit.
+    let timedOut = texts.filter { results[$0] == "error: no response within 0.8 seconds" }
+    #expect(!timedOut.isEmpty)
+    for text in texts where !timedOut.contains(text) {
+      #expect(results[text] == "error: adapter exited (signaled(9))")
+    }
+    await adapter.close()
+    #expect(clock.now - start < .seconds(4))
+  }
+
+  /// Requests written while the process exits fail with the exit; the broken pipe does not end the harness
+  /// (SIGPIPE).
+  @Test(.timeLimit(.minutes(1))) func writingToAProcessThatExitedFailsOnlyItsRequests() async throws {
+    let adapter = try await launchFake("--mode crash --after 0") { $0.maximumRestarts = 0 }
+    let texts = (0..<32).map { "q\($0)-" + String(repeating: "x", count: 16_000) }
+    let results = await outcomes(adapter, texts)
+    for text in texts {
+      #expect(
+        results[text] == "error: adapter exited (exited(3))"
+          || results[text] == "error: adapter gave up after 0 restarts")
+    }
+    await adapter.close()
+  }
+
+  /// A grandchild that keeps the pipes open does not keep a dead process's session alive: its requests fail with
+  /// the exit, and the next request starts a new process.
+  @Test(.timeLimit(.minutes(1))) func aGrandchildHoldingThePipesDoesNotDelayTheExit() async throws {
+    let state = NSTemporaryDirectory() + "fake-state-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    var options = StdioAdapter.Options()
+    options.restartBackoff = .milliseconds(50)
+    let adapter = try await StdioAdapter.launch(
+      command: "sleep 5 & exec python3 \(fakeAdapter) --mode crash --after 1 --state \(state)", options: options)
+    #expect(try await adapter.generate(textRequest("a")).text == "echo:a")
+    let clock = ContinuousClock()
+    let start = clock.now
+    await #expect(throws: ModelError.adapterFailed("adapter exited (exited(3))")) {
+      try await adapter.generate(textRequest("b"))
+    }
+    #expect(clock.now - start < .seconds(3))
+    #expect(try await adapter.generate(textRequest("c")).text == "echo:c")
+    await adapter.close()
+  }
+
+  /// A process that closes its standard output and error is done with us: its input is closed, and when it exits,
+  /// its requests fail with the exit rather than waiting for the timeout.
+  @Test(.timeLimit(.minutes(1))) func closingBothOutputsClosesTheInput() async throws {
+    let adapter = try await launchFake("--mode close-output", timeout: .seconds(30))
+    let clock = ContinuousClock()
+    let start = clock.now
+    await #expect(throws: ModelError.adapterFailed("adapter exited (exited(5))")) {
+      try await adapter.generate(textRequest("a"))
+    }
+    #expect(clock.now - start < .seconds(10))
+    await adapter.close()
+  }
+
   @Test func linesSplitOnNewlineOnly() {
     var splitter = LineSplitter(limit: 100)
     let bytes = Array("{\"a\":\"x\u{2028}y\u{85}z\"}\r\n{\"b\":1}\npartial".utf8)

@@ -18,6 +18,10 @@ Modes (--mode):
   error         answers request number --after with {"id", "error": "boom"}
   bad-hello     says a wrong protocol in its hello
   no-hello      prints nothing and waits
+  no-read       says hello, then never reads stdin (requests pile up in the pipe) and never answers
+  close-output  reads one request, closes stdout and stderr, reads stdin to its end, then exits with status 5
+  slow-start    says hello, then waits --latency-ms before reading stdin at all; answers in order, and answers an
+                error for any request whose id ("r<number>") is not above the previous one
 A crash or hang happens only in the first process: a marker file (--state) records it, so the restarted
 process behaves normally.
 """
@@ -74,12 +78,31 @@ else:
     send({"protocol": "ocular/1", "model": "fake-" + args.mode, "box_format": args.box_format,
           "max_concurrency": args.max_concurrency})
 
+if mode == "no-read":
+    time.sleep(3600)
+elif mode == "close-output":
+    sys.stdin.buffer.readline()
+    os.close(1)
+    os.close(2)
+    for _ in sys.stdin.buffer:
+        pass
+    os._exit(5)
+elif mode == "slow-start":
+    time.sleep(args.latency_ms / 1000.0)
+
 count = 0
 held = []
+last_number = 0
 for raw_line in sys.stdin.buffer:
     request = json.loads(raw_line)
     count += 1
     rid = request["id"]
+    if mode == "slow-start":
+        number = int(rid[1:])
+        if number <= last_number:
+            send({"id": rid, "error": "request r%d arrived after r%d" % (number, last_number)})
+            continue
+        last_number = number
     reply = {"id": rid, "text": answer_text(request), "usage": {"prompt_tokens": 7, "completion_tokens": 2}}
     if mode == "out-of-order":
         held.append(reply)
