@@ -11,7 +11,7 @@ public struct PreparedSuite: Sendable {
   public let contentHash: String
   /// The number of samples.
   public let sampleCount: Int
-  /// The images the validation pass read, so that the evaluation pass need not open them again.
+  /// What the check pass found (line fingerprints, image sizes), so that the evaluation pass trusts it.
   public let ledger: SuiteLedger
 
   /// Reads a whole suite once, validating every record and hashing every image.

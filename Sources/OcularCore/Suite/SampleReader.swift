@@ -103,7 +103,7 @@ public struct SampleReader: ~Copyable {
         path: line.location.path, line: line.location.line, message: "duplicate sample id \"\(id)\"")
     }
     if let failure = result.failure { throw failure }
-    guard let sample = result.sample else { return nil }
+    guard let sample = result.sample else { preconditionFailure("a checked line has neither a sample nor a failure") }
     line.bytes.withUnsafeBytes { hasher.update($0) }
     hasher.update([UInt8(0x0A)])
     ledger.fingerprints.append(SuiteLedger.fingerprint(line.bytes))
