@@ -40,7 +40,8 @@ let package = Package(
     .target(
       name: "OcularStore",
       dependencies: [
-        "OcularCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        "OcularCore", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
     ),
     .target(name: "OcularRunner", dependencies: ["OcularCore", "OcularModels", "OcularStore"]),

@@ -172,59 +172,36 @@ public struct TrainingReward: Sendable, Hashable, Codable {
   private static func matchesFormat<Unit: FixedWidthInteger>(_ units: UnsafeBufferPointer<Unit>, thinkTag: String)
     -> Bool
   {
-    // The four tags as UTF-8 (small strings: no allocation); a scalar unit matches a byte only below 0x80.
-    var open = "<\(thinkTag)>"
-    var close = "</\(thinkTag)>"
-    var answerOpen = "<answer>"
-    var answerClose = "</answer>"
-    guard open.utf8.allSatisfy({ $0 < 0x80 }) else {
-      // A non-ASCII tag: compare scalar values.
-      let scalars = { (text: String) in text.unicodeScalars.map { Unit($0.value) } }
-      return scalars(open).withUnsafeBufferPointer { open in
-        scalars(close).withUnsafeBufferPointer { close in
-          scalars(answerOpen).withUnsafeBufferPointer { answerOpen in
-            scalars(answerClose).withUnsafeBufferPointer { answerClose in
-              matchesFormat(units, open: open, close: close, answerOpen: answerOpen, answerClose: answerClose)
-            }
-          }
-        }
-      }
-    }
-    return open.withUTF8 { open in
-      close.withUTF8 { close in
-        answerOpen.withUTF8 { answerOpen in
-          answerClose.withUTF8 { answerClose in
-            matchesFormat(units, open: open, close: close, answerOpen: answerOpen, answerClose: answerClose)
-          }
-        }
-      }
-    }
-  }
-
-  /// `\A\s*OPEN.*?CLOSE\s*ANSWER_OPEN.*?ANSWER_CLOSE\s*\Z` (DOTALL) over a text's units and the tags' units.
-  private static func matchesFormat<Unit: FixedWidthInteger, PatternUnit: FixedWidthInteger>(
-    _ units: UnsafeBufferPointer<Unit>, open: UnsafeBufferPointer<PatternUnit>,
-    close: UnsafeBufferPointer<PatternUnit>, answerOpen: UnsafeBufferPointer<PatternUnit>,
-    answerClose: UnsafeBufferPointer<PatternUnit>
-  ) -> Bool {
+    // The tags are read through their scalar views: small strings, so no array is allocated per call.
+    let open = "<\(thinkTag)>"
+    let close = "</\(thinkTag)>"
+    let answerOpen = "<answer>"
+    let answerClose = "</answer>"
     func isSpace(_ unit: Unit) -> Bool { Unicode.Scalar(UInt32(unit)).map(PythonString.isSpace) ?? false }
     var start = 0
     var end = units.count
     while start < end, isSpace(units[start]) { start += 1 }
     while end > start, isSpace(units[end - 1]) { end -= 1 }
-    func matches(_ pattern: UnsafeBufferPointer<PatternUnit>, at index: Int) -> Bool {
-      guard index >= 0, index + pattern.count <= end else { return false }
-      for offset in 0..<pattern.count where UInt32(units[index + offset]) != UInt32(pattern[offset]) { return false }
+    func matches(_ pattern: String, at index: Int) -> Bool {
+      guard index >= 0 else { return false }
+      var offset = index
+      for scalar in pattern.unicodeScalars {
+        guard offset < end, UInt32(units[offset]) == scalar.value else { return false }
+        offset += 1
+      }
       return true
     }
-    guard matches(open, at: start), matches(answerClose, at: end - answerClose.count) else { return false }
-    let lastAnswerStart = end - answerClose.count - answerOpen.count
-    var index = start + open.count
+    let closeCount = close.unicodeScalars.count
+    let answerOpenCount = answerOpen.unicodeScalars.count
+    let answerCloseCount = answerClose.unicodeScalars.count
+    guard matches(open, at: start), matches(answerClose, at: end - answerCloseCount) else { return false }
+    let lastAnswerStart = end - answerCloseCount - answerOpenCount
+    var index = start + open.unicodeScalars.count
     // Backtracking over `.*?` admits any `</TAG>` that is followed, after whitespace, by `<answer>` opening a pair
     // that the final `</answer>` closes.
     while index <= lastAnswerStart {
       if matches(close, at: index) {
-        var next = index + close.count
+        var next = index + closeCount
         while next < end, isSpace(units[next]) { next += 1 }
         if next <= lastAnswerStart, matches(answerOpen, at: next) { return true }
       }

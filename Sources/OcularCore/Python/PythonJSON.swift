@@ -68,23 +68,22 @@ public enum PythonJSON {
       return true
     }
 
-    /// The literals `json.loads` accepts besides numbers and strings, tried in this order.
+    /// The literal `json.loads` accepts at this byte besides numbers and strings, if it is spelled out here.
     mutating func parseLiteral() -> Value? {
-      let candidates: [(StaticString, () -> Value)]
+      let literal: StaticString
+      let value: Value
       switch bytes[index] {
-      case UInt8(ascii: "n"): candidates = [("null", { .jsonNull })]
-      case UInt8(ascii: "t"): candidates = [("true", { .jsonBool(true) })]
-      case UInt8(ascii: "f"): candidates = [("false", { .jsonBool(false) })]
-      case UInt8(ascii: "N"): candidates = [("NaN", { .jsonNumber(.nan) })]
-      case UInt8(ascii: "I"): candidates = [("Infinity", { .jsonNumber(.infinity) })]
-      case UInt8(ascii: "-"): candidates = [("-Infinity", { .jsonNumber(-.infinity) })]
+      case UInt8(ascii: "n"): (literal, value) = ("null", .jsonNull)
+      case UInt8(ascii: "t"): (literal, value) = ("true", .jsonBool(true))
+      case UInt8(ascii: "f"): (literal, value) = ("false", .jsonBool(false))
+      case UInt8(ascii: "N"): (literal, value) = ("NaN", .jsonNumber(.nan))
+      case UInt8(ascii: "I"): (literal, value) = ("Infinity", .jsonNumber(.infinity))
+      case UInt8(ascii: "-"): (literal, value) = ("-Infinity", .jsonNumber(-.infinity))
       default: return nil
       }
-      for (literal, value) in candidates where hasPrefix(literal) {
-        index += literal.utf8CodeUnitCount
-        return value()
-      }
-      return nil
+      guard hasPrefix(literal) else { return nil }
+      index += literal.utf8CodeUnitCount
+      return value
     }
 
     mutating func parseValue(depth: Int) -> Value? {

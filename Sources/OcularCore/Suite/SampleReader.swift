@@ -104,7 +104,7 @@ public struct SampleReader: ~Copyable {
     }
     if let failure = result.failure { throw failure }
     guard let sample = result.sample else { preconditionFailure("a checked line has neither a sample nor a failure") }
-    line.bytes.withUnsafeBytes { hasher.update($0) }
+    hasher.update(line.bytes)
     hasher.update([UInt8(0x0A)])
     ledger.fingerprints.append(SuiteLedger.fingerprint(line.bytes))
     for (image, path) in zip(sample.images, result.imagePaths) {
