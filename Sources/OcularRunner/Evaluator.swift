@@ -161,6 +161,9 @@ public struct Evaluator: Sendable {
     let start = ContinuousClock.now
     let total = try Self.answerCount(item, settings: settings)
     let answered = try store.answeredKeys(run: run, suite: suite.name)
+    // A suite with nothing stored yet is summarized from the records as they are saved; otherwise (a resume) from
+    // the store at the end. Sums are exact, so both give the same numbers whatever order samples complete in.
+    let isFresh = try store.statusCounts(run: run, suite: suite.name).isEmpty
     observer.suiteStarted(suite: suite.name, total: total, alreadyDone: answered.count)
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: settings.promptProfile)
     let concurrency = max(1, min(settings.concurrency, adapter.description.maxConcurrency))
@@ -171,8 +174,10 @@ public struct Evaluator: Sendable {
     // SQLite work runs on its own thread: blocking a thread of the cooperative pool (two on a two-core machine)
     // would leave reading, prompting and scoring one thread between them.
     let saving = DispatchQueue(label: "ocular.evaluator.save")
-    let writer = Task {
+    let benchmark = suite.benchmark
+    let writer = Task { () throws -> (any ScoreAggregator)? in
       var done = answered.count
+      var aggregator = isFresh ? benchmark.makeAggregator() : nil
       while let batch = await queue.take() {
         do {
           try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -182,6 +187,9 @@ public struct Evaluator: Sendable {
           await queue.fail(error)
           throw error
         }
+        if aggregator != nil {
+          for record in batch { aggregator!.add(Rescorer.scoredSample(from: record)) }
+        }
         done += batch.count
         observer.progressed(suite: name, done: done, total: total)
         // A small batch means scoring is fast but not yet queued up: let a few milliseconds of results gather, so
@@ -189,6 +197,7 @@ public struct Evaluator: Sendable {
         // each handful. A kill loses at most these few milliseconds of answers.
         if batch.count < 256 { try? await Task.sleep(for: .milliseconds(5)) }
       }
+      return aggregator
     }
     var cancellation: (any Error)?
     do {
@@ -228,9 +237,9 @@ public struct Evaluator: Sendable {
       throw error
     }
     await queue.close()
-    try await writer.value
+    let aggregator = try await writer.value
     if let cancellation { throw cancellation }
-    let summary = try summarize(run: run, suite: suite)
+    let summary = try aggregator?.summary() ?? summarize(run: run, suite: suite)
     let seconds = Self.milliseconds(ContinuousClock.now - start) / 1000
     try store.saveSummary(summary, run: run, suite: suite.name, addingSeconds: seconds)
     observer.suiteFinished(suite: suite.name, summary: summary, seconds: seconds)

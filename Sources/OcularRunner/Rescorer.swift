@@ -79,6 +79,8 @@ public struct Rescorer: Sendable {
     var reader = SampleReader(suite: suite, replaying: item.ledger)
     var done = 0
     var samples: [Sample] = []
+    // The new run is summarized from its records as they are saved (sums are exact: the order does not matter).
+    var aggregator = benchmark.makeAggregator()
     // Samples are looked up 256 at a time, one query each, and their new records saved in one transaction.
     func flush() throws {
       let stored = try store.samples(run: original, suite: suite.name, sampleIDs: samples.map(\.id))
@@ -91,6 +93,7 @@ public struct Rescorer: Sendable {
         }
       }
       try store.save(batch)
+      for record in batch { aggregator.add(Self.scoredSample(from: record)) }
       done += batch.count
       samples.removeAll(keepingCapacity: true)
       observer.progressed(suite: suite.name, done: done, total: total)
@@ -100,7 +103,7 @@ public struct Rescorer: Sendable {
       if samples.count >= 256 { try flush() }
     }
     try flush()
-    let summary = try Self.summarize(run: run, suite: suite.name, benchmark: benchmark, store: store)
+    let summary = aggregator.summary()
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     try store.saveSummary(summary, run: run, suite: suite.name, addingSeconds: seconds)
@@ -138,15 +141,19 @@ public struct Rescorer: Sendable {
   static func summarize(run: Int64, suite: String, benchmark: any Benchmark, store: RunStore) throws -> SuiteSummary {
     var aggregator = benchmark.makeAggregator()
     try store.forEachScoredSample(run: run, suite: suite) { record in
-      aggregator.add(
-        ScoredSample(
-          sampleID: record.key.sampleID,
-          score: SampleScore(
-            value: record.score, status: record.status,
-            measures: record.benchmarkMeasures, parsed: record.parsed,
-            notes: record.notes),
-          breakdown: record.breakdown, repeatIndex: record.key.repeatIndex))
+      aggregator.add(scoredSample(from: record))
     }
     return aggregator.summary()
+  }
+
+  /// What an aggregator reads of a sample record: the same whether the record was just saved or read back from the
+  /// store, so that a summary made while saving equals one recomputed from the store.
+  static func scoredSample(from record: SampleRecord) -> ScoredSample {
+    ScoredSample(
+      sampleID: record.key.sampleID,
+      score: SampleScore(
+        value: record.score, status: record.status, measures: record.benchmarkMeasures, parsed: record.parsed,
+        notes: record.notes),
+      breakdown: record.breakdown, repeatIndex: record.key.repeatIndex)
   }
 }

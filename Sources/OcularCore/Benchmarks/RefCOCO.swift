@@ -89,7 +89,8 @@ public struct SplitMeanAggregator: ScoreAggregator {
   public func summary() -> SuiteSummary {
     var summary = base.summary()
     if let splits = base.breakdown["split"], !splits.isEmpty {
-      let mean = splits.values.map(\.mean).reduce(0, +) / Double(splits.count) * 100
+      // An exact sum: the dictionary's order varies between processes, and the number must not.
+      let mean = ExactSum(splits.values.map(\.mean)).value / Double(splits.count) * 100
       summary.headline = mean
       summary.values.insert(
         MetricValue(

@@ -13,18 +13,25 @@ public protocol ScoreAggregator: Sendable {
 ///
 /// The standard aggregator: the headline is the mean primary value × 100 over all samples.
 public struct ScoreAccumulator: ScoreAggregator {
-  /// A running mean.
+  /// A running mean whose sum is exact, so that it does not depend on the order samples are added in.
   public struct Tally: Sendable, Hashable {
-    /// The sum of values.
-    public var sum = 0.0
+    /// The exact sum of the values.
+    public private(set) var exactSum = ExactSum()
     /// The number of values.
-    public var count = 0
+    public private(set) var count = 0
+
+    /// Creates an empty tally.
+    public init() {}
+
+    /// The sum of values, rounded once.
+    public var sum: Double { exactSum.value }
 
     /// The mean, or 0 with no values.
     public var mean: Double { count == 0 ? 0 : sum / Double(count) }
 
-    mutating func add(_ value: Double) {
-      sum += value
+    /// Adds a value.
+    public mutating func add(_ value: Double) {
+      exactSum.add(value)
       count += 1
     }
   }
@@ -46,11 +53,15 @@ public struct ScoreAccumulator: ScoreAggregator {
   public let metric: String
   /// The secondary measures every sample is expected to report.
   public let measureNames: [String]
+  /// ``measureNames`` without repeats.
+  private let expectedMeasures: [String]
 
   /// Creates an empty accumulator.
   public init(metric: String = "accuracy", measureNames: [String] = []) {
     self.metric = metric
     self.measureNames = measureNames
+    var seen: Set<String> = []
+    self.expectedMeasures = measureNames.filter { seen.insert($0).inserted }
   }
 
   /// Adds one sample. Samples in error count as 0 on every measure the suite uses.
@@ -62,16 +73,19 @@ public struct ScoreAccumulator: ScoreAggregator {
     case .error: errorCount += 1
     case .ok: break
     }
-    let names = Set(measureNames).union(sample.score.measures.keys)
-    for name in names {
-      let measure = sample.score.status == .error ? 0 : sample.score.measures[name] ?? 0
-      measures[name, default: Tally()].add(measure)
-      for cell in sample.breakdown {
-        breakdownMeasures[cell.dimension, default: [:]][cell.key, default: [:]][name, default: Tally()].add(measure)
-      }
-    }
+    // Every expected measure, then any other the sample reports, each once.
+    for name in expectedMeasures { addMeasure(name, of: sample) }
+    for name in sample.score.measures.keys where !expectedMeasures.contains(name) { addMeasure(name, of: sample) }
     for cell in sample.breakdown {
       breakdown[cell.dimension, default: [:]][cell.key, default: Tally()].add(value)
+    }
+  }
+
+  private mutating func addMeasure(_ name: String, of sample: ScoredSample) {
+    let measure = sample.score.status == .error ? 0 : sample.score.measures[name] ?? 0
+    measures[name, default: Tally()].add(measure)
+    for cell in sample.breakdown {
+      breakdownMeasures[cell.dimension, default: [:]][cell.key, default: [:]][name, default: Tally()].add(measure)
     }
   }
 
