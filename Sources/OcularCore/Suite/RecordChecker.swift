@@ -18,8 +18,8 @@ struct CheckedLine {
   var sample: Sample?
   /// The first check that failed.
   var failure: CoreError?
-  /// For each image of the sample: its path joined to the image root, and whether its absolute path is direct.
-  var imagePaths: [(joined: String, isDirect: Bool)] = []
+  /// For each image of the sample: whether its absolute path is direct (its folder's real path and its name).
+  var isImageDirect: [Bool] = []
 }
 
 /// Checks record lines one at a time: JSON, id, images, auxiliary files, the benchmark's own validation and the
@@ -32,6 +32,8 @@ struct RecordChecker {
   let isHashingImages: Bool
   private let imageRoot: String
   private let folderPrefix: String
+  /// Whether the image root joins a name by a plain `root/name` (no slash to drop or collapse).
+  private let isImageRootPlain: Bool
   private var imageCache: [String: SampleImage] = [:]
   private var directories: [String: String] = [:]
 
@@ -40,6 +42,11 @@ struct RecordChecker {
     self.isHashingImages = isHashingImages
     self.imageRoot = suite.manifest.imageRoot ?? ""
     self.folderPrefix = suite.folder.hasSuffix("/") ? suite.folder : suite.folder + "/"
+    let root = imageRoot.utf8
+    self.isImageRootPlain =
+      !root.isEmpty && root.first != UInt8(ascii: "/") && root.last != UInt8(ascii: "/")
+      && !zip(root, root.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: "/") }
+      && (imageRoot as NSString).appendingPathComponent("x") == imageRoot + "/x"
   }
 
   /// Runs every check of one line, in the order the reader reports failures.
@@ -75,7 +82,7 @@ struct RecordChecker {
           if imageCache.count >= 4096 { imageCache.removeAll(keepingCapacity: true) }
           imageCache[path.absolute] = image
         }
-        checked.imagePaths.append((joined, path.isDirect))
+        checked.isImageDirect.append(path.isDirect)
         images.append(image)
       }
       var sample = Sample(id: id, split: split, record: record, images: images, location: location)
@@ -164,7 +171,32 @@ struct RecordChecker {
 
   /// A record's path joined to the suite's image root.
   func joinedToImageRoot(_ relative: String) -> String {
-    imageRoot.isEmpty ? relative : (imageRoot as NSString).appendingPathComponent(relative)
+    if imageRoot.isEmpty { return relative }
+    // The common case needs no Foundation path handling: a plain root and a plain name, no slash doubled or trailing.
+    if isImageRootPlain, let first = relative.utf8.first, first != UInt8(ascii: "/"),
+      relative.utf8.last != UInt8(ascii: "/")
+    {
+      return imageRoot + "/" + relative
+    }
+    return (imageRoot as NSString).appendingPathComponent(relative)
+  }
+
+  /// Whether a relative path has a `..` component.
+  static func hasParentComponent(_ path: String) -> Bool {
+    var dots = 0
+    var isComponentDots = true
+    for byte in path.utf8 {
+      if byte == UInt8(ascii: "/") {
+        if isComponentDots && dots == 2 { return true }
+        dots = 0
+        isComponentDots = true
+      } else if byte == UInt8(ascii: ".") {
+        dots += 1
+      } else {
+        isComponentDots = false
+      }
+    }
+    return isComponentDots && dots == 2
   }
 
   /// Resolves the extra files the benchmark reads (RefSpatial's masks) into the sample.
@@ -183,9 +215,10 @@ struct RecordChecker {
   /// The absolute path of a file named relative to the suite folder when no symlink is involved in its last part:
   /// its folder's real path (looked up once per folder) joined with its name.
   mutating func directPath(of joined: String) -> String? {
-    let slash = joined.lastIndex(of: "/")
+    let bytes = joined.utf8
+    let slash = bytes.lastIndex(of: UInt8(ascii: "/"))
     let folderPart = slash.map { String(joined[..<$0]) } ?? ""
-    let name = slash.map { String(joined[joined.index(after: $0)...]) } ?? joined
+    let name = slash.map { String(joined[bytes.index(after: $0)...]) } ?? joined
     guard !name.isEmpty, name != ".", name != ".." else { return nil }
     if let real = directories[folderPart] { return real.isEmpty ? nil : real + "/" + name }
     let absolute = folderPart.isEmpty ? suite.folder : (suite.folder as NSString).appendingPathComponent(folderPart)
@@ -221,7 +254,7 @@ struct RecordChecker {
     if isHashingImages || size <= 1 << 16 {
       bytes = Self.read(descriptor, from: 0, count: size)
       tail = Array(bytes.suffix(32))
-      if isHashingImages { digest = hexString(Digest.sha256(bytes)) }
+      if isHashingImages { digest = bytes.withUnsafeBytes { Digest.sha256Hex($0) } }
     } else {
       bytes = Self.read(descriptor, from: 0, count: 1 << 16)
       tail = Self.read(descriptor, from: size - 32, count: 32)
@@ -262,7 +295,11 @@ struct RecordChecker {
   /// A path inside the suite folder, resolved.
   struct ResolvedPath {
     var absolute: String
-    var display: String
+    /// The suite folder as shown to the user, and the path relative to it: ``display`` is made only when needed.
+    var displayFolder: String
+    var relative: String
+    /// The path as shown to the user.
+    var display: String { (displayFolder as NSString).appendingPathComponent(relative) }
     /// Whether `absolute` is the folder's cached real path joined with the name (no symlink in the last part).
     var isDirect = false
     /// Whether the last part was not checked for a symlink: the opener must refuse one (`O_NOFOLLOW`).
@@ -307,7 +344,6 @@ struct RecordChecker {
   mutating func resolve(
     _ relative: String, field: String, location: SourceLocation?, isVerifyingLink: Bool = true
   ) throws(CoreError) -> ResolvedPath {
-    let display = (suite.displayFolder as NSString).appendingPathComponent(relative)
     func fail(_ message: String) -> CoreError {
       if let location { return .invalidInput(path: location.path, line: location.line, message: message) }
       return .invalidInput(
@@ -319,17 +355,19 @@ struct RecordChecker {
       throw fail("path \"\(Self.shown(relative))\" is absolute; paths must be relative to the suite folder")
     }
     guard !relative.utf8.contains(0) else { throw fail("path \"\(Self.shown(relative))\" holds a NUL character") }
-    guard !relative.split(separator: "/").contains("..") else {
+    guard !Self.hasParentComponent(relative) else {
       throw fail("path \"\(Self.shown(relative))\" contains \"..\"; paths must stay inside the suite folder")
     }
     // Fast path: the folder's real path is cached, and a name that is not a symlink needs one lstat.
     if let direct = directPath(of: relative), direct.hasPrefix(folderPrefix) {
       if !isVerifyingLink {
-        return ResolvedPath(absolute: direct, display: display, isDirect: true, isUnverified: true)
+        return ResolvedPath(
+          absolute: direct, displayFolder: suite.displayFolder, relative: relative, isDirect: true, isUnverified: true)
       }
       var status = stat()
       if lstat(direct, &status) == 0, status.st_mode & S_IFMT != S_IFLNK {
-        return ResolvedPath(absolute: direct, display: display, isDirect: true)
+        return ResolvedPath(
+          absolute: direct, displayFolder: suite.displayFolder, relative: relative, isDirect: true)
       }
     }
     let joined = (suite.folder as NSString).appendingPathComponent(relative)
@@ -339,6 +377,6 @@ struct RecordChecker {
     guard resolved.hasPrefix(folderPrefix) else {
       throw fail("path \"\(Self.shown(relative))\" resolves outside the suite folder (symlink)")
     }
-    return ResolvedPath(absolute: resolved, display: display)
+    return ResolvedPath(absolute: resolved, displayFolder: suite.displayFolder, relative: relative)
   }
 }

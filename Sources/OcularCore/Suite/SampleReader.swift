@@ -107,9 +107,9 @@ public struct SampleReader: ~Copyable {
     hasher.update(line.bytes)
     hasher.update([UInt8(0x0A)])
     ledger.fingerprints.append(SuiteLedger.fingerprint(line.bytes))
-    for (image, path) in zip(sample.images, result.imagePaths) {
-      if let hash = image.sha256 { hasher.update(Array(hash.utf8)) }
-      ledger.record(image, joinedPath: path.joined, isDirect: path.isDirect)
+    for (image, isDirect) in zip(sample.images, result.isImageDirect) {
+      if var hash = image.sha256 { hash.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) } }
+      ledger.record(image, isDirect: isDirect)
     }
     return sample
   }
@@ -201,10 +201,11 @@ public struct SampleReader: ~Copyable {
     let record = try checkers[0].parse(String(decoding: line.bytes, as: UTF8.self), location: line.location)
     let (id, split) = try checkers[0].identity(of: record, entry: line.entry, location: line.location)
     var images: [SampleImage] = []
+    // The line is the one checked, so its image paths are too: the ledger gives what was found at each.
     for relative in try checkers[0].imagePaths(of: record, location: line.location) {
-      let joined = checkers[0].joinedToImageRoot(relative)
-      guard trustedImageIndex < ledger.entries.count, ledger.entries[trustedImageIndex].joinedPath == joined,
-        let absolute = ledger.entries[trustedImageIndex].absolutePath ?? checkers[0].directPath(of: joined)
+      guard trustedImageIndex < ledger.entries.count,
+        let absolute = ledger.indirectPaths[trustedImageIndex]
+          ?? checkers[0].directPath(of: checkers[0].joinedToImageRoot(relative))
       else { throw Self.changed(line.location) }
       let entry = ledger.entries[trustedImageIndex]
       trustedImageIndex += 1
@@ -235,27 +236,16 @@ private struct WorkerBuffers: @unchecked Sendable {
   let results: UnsafeMutableBufferPointer<CheckedLine?>
 }
 
-/// Lower-case hex of a digest's bytes.
-func hexString(_ bytes: some Sequence<UInt8>) -> String {
-  let digits = Array("0123456789abcdef".utf8)
-  var text: [UInt8] = []
-  for byte in bytes {
-    text.append(digits[Int(byte >> 4)])
-    text.append(digits[Int(byte & 0x0F)])
-  }
-  return String(decoding: text, as: UTF8.self)
-}
-
 /// What a complete read of a suite found, in reading order: a fingerprint of every record line, and each image's
-/// format, size and path — enough for a later read of the same suite to trust the checks instead of repeating them
-/// (the evaluation pass after the check pass).
+/// format and size — enough for a later read of the same suite to trust the checks instead of repeating them (the
+/// evaluation pass after the check pass).
+///
+/// It takes 20 bytes per record with one image, so that memory stays nearly flat in the size of a suite: a line whose
+/// fingerprint matches names the same images, so paths are not kept, except the rare absolute path that is not the
+/// image folder's real path joined with the name (a symlinked file).
 public struct SuiteLedger: Sendable {
   /// One image occurrence.
   struct Entry: Sendable {
-    /// The path as joined to the image root, relative to the suite folder.
-    var joinedPath: String
-    /// The absolute path when it is not the folder's real path joined with the name (a symlinked file).
-    var absolutePath: String?
     var format: ImageFormat
     var width: Int32
     var height: Int32
@@ -263,17 +253,18 @@ public struct SuiteLedger: Sendable {
 
   /// The images, in reading order.
   var entries: [Entry] = []
+  /// The absolute paths of images that are not direct (a symlinked file), by their index in ``entries``.
+  var indirectPaths: [Int: String] = [:]
   /// A hash of each record line, in reading order (seeded per process: a ledger never leaves the process).
   var fingerprints: [Int] = []
 
   /// Creates an empty ledger.
   public init() {}
 
-  mutating func record(_ image: SampleImage, joinedPath: String, isDirect: Bool) {
+  mutating func record(_ image: SampleImage, isDirect: Bool) {
+    if !isDirect { indirectPaths[entries.count] = image.absolutePath }
     entries.append(
-      Entry(
-        joinedPath: joinedPath, absolutePath: isDirect ? nil : image.absolutePath, format: image.format,
-        width: Int32(clamping: image.width), height: Int32(clamping: image.height)))
+      Entry(format: image.format, width: Int32(clamping: image.width), height: Int32(clamping: image.height)))
   }
 
   static func fingerprint(_ line: ArraySlice<UInt8>) -> Int {

@@ -131,3 +131,41 @@ struct SampleReaderTests {
     }
   }
 }
+
+/// The record checker's byte-level path helpers against the Foundation and `split` forms they replace.
+@Suite("Record checker: path fast paths")
+struct RecordCheckerPathTests {
+  static let roots = ["", "images", "img/sub", "./images", "images/.", "images.", "images/", "/abs", "a//b"]
+  static let names = [
+    "a.png", "a//b.png", "./a.png", "a/./b.png", "x/y/z.jpg", "a/", ".", "..x", "é/ü.png", "a b.png",
+  ]
+
+  @Test(arguments: roots)
+  func joiningToTheImageRootMatchesFoundation(root: String) throws {
+    let manifest = """
+      {"format": "ocular-suite/1", "name": "t", "benchmark": "docvqa", "group": "documents", "metric": "anls",
+       "scoring_profile": "vlmevalkit", "image_field": "image_path", "image_root": \(root.isEmpty ? "null" : "\"\(root)\""),
+       "files": [{"path": "samples.jsonl"}]}
+      """
+    try withTemporaryFolder { folder in
+      try manifest.write(to: folder.appendingPathComponent("suite.json"), atomically: true, encoding: .utf8)
+      let suite = try Suite.open(folder: folder.path)
+      let checker = RecordChecker(suite: suite, isHashingImages: false)
+      for name in Self.names {
+        let expected = root.isEmpty ? name : (root as NSString).appendingPathComponent(name)
+        #expect(checker.joinedToImageRoot(name) == expected, "\(root) + \(name)")
+      }
+    }
+  }
+
+  @Test func parentComponentsAreFoundAsSplittingFindsThem() {
+    let paths = [
+      "..", "../a", "a/..", "a/../b", "a/..b", "a/b..", "...", "a/.../b", ".", "./a", "a//../b", "a/./..", "..a/b",
+      "a/..\u{301}/b", "a/\u{301}../b", "é/../x", "a/", "", "/..", "a/.. /b",
+    ]
+    for path in paths {
+      #expect(
+        RecordChecker.hasParentComponent(path) == path.split(separator: "/").contains(".."), "\(path.debugDescription)")
+    }
+  }
+}

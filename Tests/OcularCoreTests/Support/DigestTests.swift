@@ -21,6 +21,21 @@ import Testing
     #expect(hex(digest) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
   }
 
+  @Test func oneShotHexEqualsTheRunningDigest() {
+    #expect(
+      [UInt8]().withUnsafeBytes { Digest.sha256Hex($0) }
+        == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(
+      Array("abc".utf8).withUnsafeBytes { Digest.sha256Hex($0) }
+        == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    var generator = SeededGenerator(state: 5)
+    for length in [1, 55, 56, 63, 64, 65, 1000, 70_000] {
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      #expect(bytes.withUnsafeBytes { Digest.sha256Hex($0) } == hexString(Digest.sha256(bytes)), "\(length)")
+    }
+    #expect(hexString([0x00, 0x0F, 0xA0, 0xFF]) == "000fa0ff")
+  }
+
   @Test func md5GivesTheRFCVectors() {
     let empty = Digest(.md5)
     #expect(hex(empty) == "d41d8cd98f00b204e9800998ecf8427e")
