@@ -204,6 +204,8 @@ public struct Evaluator: Sendable {
       try await withThrowingTaskGroup(of: Void.self) { group in
         var inFlight = 0
         var reader = SampleReader(suite: suite, replaying: item.ledger)
+        // The stored form of the requests' parameters, made again only when they change (they seldom do).
+        var parameters: (value: GenerationParameters, json: String)?
         while let sample = try reader.next() {
           if let shard = settings.shard, !shard.contains(suite: suite.name, sampleID: sample.id) { continue }
           for repeatIndex in 0..<settings.repeats {
@@ -216,8 +218,13 @@ public struct Evaluator: Sendable {
             }
             let request = builder.request(
               for: sample, suite: suite.name, repeatIndex: repeatIndex, parameters: settings.parameters)
+            if parameters?.value != request.parameters {
+              parameters = (request.parameters, Self.parametersJSON(request.parameters))
+            }
+            let parametersJSON = parameters!.json
             group.addTask {
-              let record = await self.answer(request, sample: sample, run: run, suite: suite, settings: settings)
+              let record = await self.answer(
+                request, sample: sample, run: run, suite: suite, settings: settings, parametersJSON: parametersJSON)
               // A request cut short by a graceful stop is dropped, not stored as an error; a resume asks it again.
               if record.status == .error, Task.isCancelled { return }
               try await queue.push(record)
@@ -251,12 +258,12 @@ public struct Evaluator: Sendable {
   }
 
   private func answer(
-    _ request: Request, sample: Sample, run: Int64, suite: Suite, settings: EvaluationSettings
+    _ request: Request, sample: Sample, run: Int64, suite: Suite, settings: EvaluationSettings, parametersJSON: String
   ) async -> SampleRecord {
     let benchmark = suite.benchmark
     let key = SampleKey(suite: suite.name, sampleID: sample.id, repeatIndex: request.repeatIndex)
     let breakdown = Self.breakdownJSON(benchmark.breakdown(for: sample))
-    let requestJSON = Self.requestJSON(request)
+    let requestJSON = Self.requestJSON(request, parametersJSON: parametersJSON)
     let clock = ContinuousClock()
     let started = clock.now
     let response: Response
@@ -333,8 +340,25 @@ public struct Evaluator: Sendable {
 
   /// The stored form of a request: `{"messages": […], "params": {…}}`.
   static func requestJSON(_ request: Request) -> String {
-    // Written directly, keys in sorted order (what `JSONValue.jsonText()` gives): this runs once per sample.
-    var writer = JSONTextWriter(capacity: 2048)
+    requestJSON(request, parametersJSON: parametersJSON(request.parameters))
+  }
+
+  /// The stored form of a request whose parameters' stored form is known (it is the same for every request of a
+  /// run).
+  static func requestJSON(_ request: Request, parametersJSON: String) -> String {
+    // Written directly, keys in sorted order (what `JSONValue.jsonText()` gives): this runs once per sample. The
+    // buffer is sized from the texts, so that it is allocated once and not much larger than needed.
+    var capacity = 160
+    for message in request.messages {
+      capacity += 48
+      for part in message.content {
+        switch part {
+        case .text(let text): capacity += text.utf8.count + text.utf8.count / 8 + 32
+        case .image(let path): capacity += path.utf8.count + 32
+        }
+      }
+    }
+    var writer = JSONTextWriter(capacity: capacity)
     writer.raw("{\"messages\":[")
     for (index, message) in request.messages.enumerated() {
       writer.raw(index == 0 ? "{\"content\":[" : ",{\"content\":[")
@@ -355,8 +379,16 @@ public struct Evaluator: Sendable {
       writer.writeString(message.role.rawValue)
       writer.raw("}")
     }
-    writer.raw("],\"params\":{")
-    let parameters = request.parameters
+    writer.raw("],\"params\":")
+    writer.raw(parametersJSON)
+    writer.raw("}")
+    return String(decoding: writer.bytes, as: UTF8.self)
+  }
+
+  /// The stored form of generation parameters: `{"max_tokens":…,…}`, keys sorted.
+  static func parametersJSON(_ parameters: GenerationParameters) -> String {
+    var writer = JSONTextWriter(capacity: 96)
+    writer.raw("{")
     let fields: [(String, Double?)] = [
       ("max_tokens", parameters.maxTokens.map(Double.init)), ("min_pixels", parameters.minPixels.map(Double.init)),
       ("seed", parameters.seed.map(Double.init)), ("temperature", parameters.temperature), ("top_p", parameters.topP),
@@ -368,7 +400,7 @@ public struct Evaluator: Sendable {
       writer.writeNumber(value)
       isFirst = false
     }
-    writer.raw("}}")
+    writer.raw("}")
     return String(decoding: writer.bytes, as: UTF8.self)
   }
 

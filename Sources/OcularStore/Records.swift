@@ -229,6 +229,8 @@ public struct SampleRecord: Sendable, Hashable {
 
   /// The breakdown cells.
   public var breakdown: [BreakdownKey] {
+    // Most benchmarks have no breakdown: `[]` needs no parser.
+    if breakdownJSON == "[]" { return [] }
     guard case .array(let items)? = try? JSONValue.parse(Data(breakdownJSON.utf8)) else { return [] }
     return items.compactMap { item -> BreakdownKey? in
       guard case .array(let pair) = item, pair.count == 2, let dimension = pair[0].stringValue,
