@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Streams the samples of a suite, checking every record and image as it goes.
 ///
@@ -105,7 +106,7 @@ public struct SampleReader: ~Copyable {
     if let failure = result.failure { throw failure }
     guard let sample = result.sample else { preconditionFailure("a checked line has neither a sample nor a failure") }
     hasher.update(line.bytes)
-    hasher.update([UInt8(0x0A)])
+    withUnsafeBytes(of: UInt8(0x0A)) { hasher.update($0) }
     ledger.fingerprints.append(SuiteLedger.fingerprint(line.bytes))
     for (image, isDirect) in zip(sample.images, result.isImageDirect) {
       if var hash = image.sha256 { hash.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) } }
@@ -136,15 +137,22 @@ public struct SampleReader: ~Copyable {
       for line in batch { checked.append(checkers[0].check(line)) }
       return
     }
-    let chunk = (count + workers - 1) / workers
+    // Threads take small runs of lines as they become free: lines differ in cost (images, lengths), and a thread
+    // given a fixed half would wait for the other at the end of every batch.
+    let run = max(linesPerWorker / 4, 1)
+    let nextLine = Atomic<Int>(0)
     var results = [CheckedLine?](repeating: nil, count: count)
     batch.withUnsafeBufferPointer { lines in
       checkers.withUnsafeMutableBufferPointer { checkers in
         results.withUnsafeMutableBufferPointer { results in
           let shared = WorkerBuffers(lines: lines, checkers: checkers, results: results)
           DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in min(worker * chunk, count)..<min((worker + 1) * chunk, count) {
-              shared.results[index] = shared.checkers[worker].check(shared.lines[index])
+            while true {
+              let start = nextLine.add(run, ordering: .relaxed).oldValue
+              guard start < count else { break }
+              for index in start..<min(start + run, count) {
+                shared.results[index] = shared.checkers[worker].check(shared.lines[index])
+              }
             }
           }
         }
