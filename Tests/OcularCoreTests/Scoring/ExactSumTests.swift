@@ -51,8 +51,8 @@ struct ExactSumTests {
   @Test func splitSumsAddUpToTheWhole() throws {
     let golden = try #require(Self.cases.first { $0.name == "wide exponents, both signs" })
     let terms = golden.terms.map(Self.double)
-    var left = ExactSum(terms[..<700])
-    left.add(ExactSum(terms[700...]))
+    var left = ExactSum(terms[..<250])
+    left.add(ExactSum(terms[250...]))
     #expect(left.value.bitPattern == Self.double(golden.fsum).bitPattern)
     #expect(left == ExactSum(terms))
   }
