@@ -51,12 +51,6 @@ public struct ExactSum: Sendable {
     if x != 0 { partials.append(x) }
   }
 
-  /// Adds every term of another sum.
-  public mutating func add(_ other: ExactSum) {
-    for partial in other.partials { add(partial) }
-    nonFinite += other.nonFinite
-  }
-
   /// The exact sum rounded to the nearest `Double` (ties to even).
   public var value: Double {
     guard nonFinite == 0 else { return nonFinite }
@@ -91,8 +85,6 @@ extension ExactSum: Equatable {
 
 extension ExactSum: Hashable {
   public func hash(into hasher: inout Hasher) {
-    // 0 and -0 are equal values: hash them alike.
-    let value = self.value
-    hasher.combine(value == 0 ? 0 : value)
+    hasher.combine(value)
   }
 }

@@ -30,8 +30,16 @@ struct ExactSumTests {
     let terms = golden.terms.map(Self.double)
     let sum = ExactSum(terms)
     #expect(sum.value.bitPattern == Self.double(golden.fsum).bitPattern, "\(sum.value) vs \(golden.fsum)")
-    // The plain left-to-right sum, as Python's `sum` gives it: the error ExactSum removes.
-    #expect(terms.reduce(0, +).bitPattern == Self.double(golden.naive).bitPattern)
+  }
+
+  /// Most cases are ones where Python's plain `sum` rounds differently, so matching `fsum` is not matching `sum`.
+  @Test func theCasesTellAnExactSumFromAPlainOne() {
+    let differing = Self.cases.filter { $0.fsum != $0.naive }
+    #expect(differing.count >= 7)
+    for golden in differing {
+      let terms = golden.terms.map(Self.double)
+      #expect(ExactSum(terms).value != terms.reduce(0, +), "\(golden.name)")
+    }
   }
 
   // "large" is left out: an intermediate sum beyond Double's range depends on the order (`math.fsum` raises then).
@@ -46,15 +54,6 @@ struct ExactSumTests {
       #expect(ExactSum(terms).value.bitPattern == expected)
       #expect(ExactSum(terms.reversed()).value.bitPattern == expected)
     }
-  }
-
-  @Test func splitSumsAddUpToTheWhole() throws {
-    let golden = try #require(Self.cases.first { $0.name == "wide exponents, both signs" })
-    let terms = golden.terms.map(Self.double)
-    var left = ExactSum(terms[..<250])
-    left.add(ExactSum(terms[250...]))
-    #expect(left.value.bitPattern == Self.double(golden.fsum).bitPattern)
-    #expect(left == ExactSum(terms))
   }
 
   @Test func emptyAndZeroSumsArePositiveZero() {
