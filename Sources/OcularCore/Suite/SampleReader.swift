@@ -21,7 +21,8 @@ public struct SampleReader: ~Copyable {
 
   private var fileIndex = 0
   private var samplesInFile = 0
-  private var filePath: RecordChecker.ResolvedPath?
+  /// The open sample file as shown in messages (made once per file: every line's location names it).
+  private var fileDisplay: String?
   private var lines: LineReader?
   private var seenIDs: Set<String> = []
   private let hasher = Digest(.sha256)
@@ -81,7 +82,7 @@ public struct SampleReader: ~Copyable {
       guard let line = try nextLine() else {
         guard trustedLineIndex == trusted.fingerprints.count else {
           throw .invalidInput(
-            path: filePath?.display ?? suite.displayFolder, line: nil,
+            path: fileDisplay ?? suite.displayFolder, line: nil,
             message: "records were removed after the suite was checked; run the command again")
         }
         return nil
@@ -168,23 +169,23 @@ public struct SampleReader: ~Copyable {
       if lines == nil {
         let path = try checkers[0].resolve(entry.path, field: "files", location: nil)
         lines = try LineReader(path: path.absolute)
-        filePath = path
+        fileDisplay = path.display
       }
-      let path = filePath!
+      let display = fileDisplay!
       let line: ArraySlice<UInt8>?
       do {
         line = try lines!.next()
       } catch {
-        guard case .tooLong(let number) = error else { throw .unreadable(path: path.display, reason: "\(error)") }
+        guard case .tooLong(let number) = error else { throw .unreadable(path: display, reason: "\(error)") }
         throw .invalidInput(
-          path: path.display, line: number, message: "line longer than \(LineReader.maximumLineLength >> 20) MiB")
+          path: display, line: number, message: "line longer than \(LineReader.maximumLineLength >> 20) MiB")
       }
       guard let line else {
         if lines!.lineNumber == 0 {
-          throw .invalidInput(path: path.display, line: nil, message: "empty sample file")
+          throw .invalidInput(path: display, line: nil, message: "empty sample file")
         }
         if samplesInFile == 0 {
-          throw .invalidInput(path: path.display, line: nil, message: "no samples (only blank lines)")
+          throw .invalidInput(path: display, line: nil, message: "no samples (only blank lines)")
         }
         lines = nil
         fileIndex += 1
@@ -194,7 +195,7 @@ public struct SampleReader: ~Copyable {
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
       samplesInFile += 1
       return RawLine(
-        bytes: line, entry: entry, location: SourceLocation(path: path.display, line: lines!.lineNumber))
+        bytes: line, entry: entry, location: SourceLocation(path: display, line: lines!.lineNumber))
     }
     return nil
   }
