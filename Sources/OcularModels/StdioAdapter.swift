@@ -91,6 +91,8 @@ public actor StdioAdapter: ModelAdapter {
 
   public func generate(_ request: Request) async throws -> Response {
     if let gaveUpReason { throw ModelError.adapterFailed(gaveUpReason) }
+    // A process killed as hung is not reaped yet; the request goes to its successor, not to its end.
+    if let current = session, !exchange.isRunning(session: current.number) { session = nil }
     if session == nil { try await restartSession() }
     guard let session else { throw ModelError.adapterFailed(gaveUpReason ?? "adapter not running") }
     nextID += 1
@@ -224,8 +226,7 @@ public actor StdioAdapter: ModelAdapter {
   }
 
   private func sessionEnded(session number: Int, status: String) {
-    guard session?.number == number else { return }
-    session = nil
+    if session?.number == number { session = nil }
     exchange.end(session: number, reason: isClosed ? "adapter closed" : "adapter exited (\(status))")
   }
 
@@ -399,6 +400,8 @@ extension StdioAdapter {
       /// The running session's number, 0 between sessions.
       var session = 0
       var processID: pid_t?
+      /// Whether the running session's process was killed as hung (it ends when it is reaped).
+      var isKilled = false
       var pending: [String: Pending] = [:]
       var hello = HelloState.none
       var lastOutput = ContinuousClock.now
@@ -418,6 +421,7 @@ extension StdioAdapter {
       state.withLock { state in
         state.session = number
         state.processID = nil
+        state.isKilled = false
         state.hello = .expected(waiter: nil)
         state.lastOutput = .now
       }
@@ -433,6 +437,11 @@ extension StdioAdapter {
     /// The process of a session, if it still runs.
     func processID(session number: Int) -> pid_t? {
       state.withLock { state in state.session == number ? state.processID : nil }
+    }
+
+    /// Whether a session is the running one and was not killed: new requests can go to it.
+    func isRunning(session number: Int) -> Bool {
+      state.withLock { state in state.session == number && !state.isKilled }
     }
 
     /// Resumes `waiter` with the session's hello, now or when it arrives.
@@ -549,10 +558,10 @@ extension StdioAdapter {
     /// considered hung and killed (it restarts on demand).
     func expireOverdue(timeout: Duration) {
       let (expired, hung) = state.withLock {
-        state -> ([(CheckedContinuation<Response, any Error>, String)], [pid_t?]) in
+        state -> ([(CheckedContinuation<Response, any Error>, String)], pid_t?) in
         let now = ContinuousClock.now
         var expired: [(CheckedContinuation<Response, any Error>, String)] = []
-        var hung: [pid_t?] = []
+        var hung: pid_t?
         for (id, entry) in state.pending where entry.deadline <= now {
           state.pending[id] = nil
           var reason = "no response within \(timeout)"
@@ -561,14 +570,19 @@ extension StdioAdapter {
           }
           expired.append((entry.continuation, reason))
           // Silence on every channel for a whole timeout means the process hangs.
-          if now - state.lastOutput >= timeout, state.session == entry.session { hung.append(state.processID) }
+          if now - state.lastOutput >= timeout, state.session == entry.session, !state.isKilled,
+            let pid = state.processID
+          {
+            state.isKilled = true
+            hung = pid
+          }
         }
         return (expired, hung)
       }
       for (continuation, reason) in expired { continuation.resume(throwing: ModelError.adapterFailed(reason)) }
-      for pid in hung {
+      if let hung {
         log.write("ocular: no output for \(timeout); killing the adapter\n")
-        if let pid { kill(-pid, SIGKILL) }
+        kill(-hung, SIGKILL)
       }
     }
   }

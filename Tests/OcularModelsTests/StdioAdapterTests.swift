@@ -131,8 +131,7 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
     await #expect(throws: ModelError.adapterFailed("no response within 0.8 seconds")) {
       try await adapter.generate(textRequest("b"))
     }
-    // The silent process was killed; the next request goes to a new one.
-    try await Task.sleep(for: .milliseconds(200))
+    // The silent process was killed; the next request, sent before it is reaped, goes to a new one.
     #expect(try await adapter.generate(textRequest("c")).text == "echo:c")
     await adapter.close()
   }
@@ -184,6 +183,23 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
       #expect(try await adapter.generate(textRequest("b")).text == "echo:b")
       await adapter.close()
     }
+  }
+
+  /// An answer for an id nobody asked for is logged and dropped; the request it replaced times out alone.
+  @Test func anAnswerForAnUnknownIdIsLoggedAndIgnored() async throws {
+    let log = NSTemporaryDirectory() + "fake-log-" + UUID().uuidString + "/adapter.log"
+    defer { try? FileManager.default.removeItem(atPath: (log as NSString).deletingLastPathComponent) }
+    let adapter = try await launchFake("--mode unknown-id --after 2", timeout: .milliseconds(800)) {
+      $0.logPath = log
+    }
+    #expect(try await adapter.generate(textRequest("a")).text == "echo:a")
+    await #expect(throws: ModelError.adapterFailed("no response within 0.8 seconds")) {
+      try await adapter.generate(textRequest("b"))
+    }
+    #expect(try await adapter.generate(textRequest("c")).text == "echo:c")
+    await adapter.close()
+    let text = try String(contentsOfFile: log, encoding: .utf8)
+    #expect(text.contains("ocular: response for unknown id \"nobody\" ignored"))
   }
 
   @Test func badOrMissingHelloIsAClearError() async throws {
