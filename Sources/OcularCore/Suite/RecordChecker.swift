@@ -35,11 +35,16 @@ struct RecordChecker {
   /// Whether the image root joins a name by a plain `root/name` (no slash to drop or collapse).
   private let isImageRootPlain: Bool
   private var imageCache: [String: SampleImage] = [:]
+  /// The most images the cache holds before it starts afresh.
+  private let imageCacheLimit: Int
   private var directories: [String: String] = [:]
 
-  init(suite: Suite, isHashingImages: Bool) {
+  /// Creates a checker whose cache keeps up to `imageCacheLimit` recently read images (an image several records
+  /// name is read once while it stays there).
+  init(suite: Suite, isHashingImages: Bool, imageCacheLimit: Int = 4096) {
     self.suite = suite
     self.isHashingImages = isHashingImages
+    self.imageCacheLimit = max(imageCacheLimit, 1)
     self.imageRoot = suite.manifest.imageRoot ?? ""
     self.folderPrefix = suite.folder.hasSuffix("/") ? suite.folder : suite.folder + "/"
     self.isImageRootPlain =
@@ -76,7 +81,7 @@ struct RecordChecker {
             path = try resolve(joined, field: suite.manifest.imageField, location: location)
             image = try readImage(relative: relative, path: path, location: location)
           }
-          if imageCache.count >= 4096 { imageCache.removeAll(keepingCapacity: true) }
+          if imageCache.count >= imageCacheLimit { imageCache.removeAll(keepingCapacity: true) }
           imageCache[path.absolute] = image
         }
         checked.isImageDirect.append(path.isDirect)

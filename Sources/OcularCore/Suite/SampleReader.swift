@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -27,6 +26,9 @@ public struct SampleReader: ~Copyable {
   private var seenIDs: Set<String> = []
   private let hasher = Digest(.sha256)
   private var checkers: [RecordChecker]
+  /// The threads that check batches, one per checker, started with the first batch worth sharing and ended with
+  /// the reader.
+  private var threads: WorkerThreads?
   private let batchSize: Int
   private let linesPerWorker: Int
   private var batch: [RawLine] = []
@@ -49,7 +51,7 @@ public struct SampleReader: ~Copyable {
   public init(suite: Suite, isHashingImages: Bool = false, replaying ledger: SuiteLedger? = nil) {
     self.init(
       suite: suite, isHashingImages: isHashingImages, replaying: ledger,
-      workers: min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8), batchSize: 512, linesPerWorker: 32)
+      workers: min(max(ProcessInfo.processInfo.activeProcessorCount, 8), 16), batchSize: 512, linesPerWorker: 32)
   }
 
   /// Opens a suite for reading with a given number of checking threads, lines per batch, and fewest lines worth
@@ -61,8 +63,11 @@ public struct SampleReader: ~Copyable {
     self.suite = suite
     self.isHashingImages = isHashingImages
     self.trusted = ledger
+    // The checkers share a budget of 8,192 cached images (about 2 MB), whatever their number.
     self.checkers = Array(
-      repeating: RecordChecker(suite: suite, isHashingImages: isHashingImages), count: max(workers, 1))
+      repeating: RecordChecker(
+        suite: suite, isHashingImages: isHashingImages, imageCacheLimit: 8192 / max(workers, 1)),
+      count: max(workers, 1))
     self.batchSize = max(batchSize, 1)
     self.linesPerWorker = max(linesPerWorker, 1)
     let encoder = JSONEncoder()
@@ -139,17 +144,21 @@ public struct SampleReader: ~Copyable {
       return
     }
     // Threads take small runs of lines as they become free: lines differ in cost (images, lengths), and a thread
-    // given a fixed half would wait for the other at the end of every batch.
+    // given a fixed half would wait for the other at the end of every batch. There are more threads than cores
+    // (see WorkerThreads): on a cold page cache a thread waits for the disk on every image.
+    if threads == nil { threads = WorkerThreads(count: checkers.count) }
+    let threads = threads!
     let run = max(linesPerWorker / 4, 1)
-    let nextLine = Atomic<Int>(0)
+    let nextLine = LineCounter()
     var results = [CheckedLine?](repeating: nil, count: count)
     batch.withUnsafeBufferPointer { lines in
       checkers.withUnsafeMutableBufferPointer { checkers in
         results.withUnsafeMutableBufferPointer { results in
           let shared = WorkerBuffers(lines: lines, checkers: checkers, results: results)
-          DispatchQueue.concurrentPerform(iterations: workers) { worker in
+          threads.run { worker in
+            guard worker < workers else { return }
             while true {
-              let start = nextLine.add(run, ordering: .relaxed).oldValue
+              let start = nextLine.value.add(run, ordering: .relaxed).oldValue
               guard start < count else { break }
               for index in start..<min(start + run, count) {
                 shared.results[index] = shared.checkers[worker].check(shared.lines[index])
@@ -235,10 +244,15 @@ public struct SampleReader: ~Copyable {
   }
 }
 
+/// The index of the next line a checking thread takes.
+private final class LineCounter: Sendable {
+  let value = Atomic<Int>(0)
+}
+
 /// The buffers a batch's checking threads share.
 ///
 /// Safe to send because every thread touches only its own checker (`checkers[worker]`) and its own range of
-/// `results`, reads `lines` only, and `concurrentPerform` returns after every thread has finished.
+/// `results`, reads `lines` only, and `WorkerThreads.run` returns after every thread has finished.
 private struct WorkerBuffers: @unchecked Sendable {
   let lines: UnsafeBufferPointer<RawLine>
   let checkers: UnsafeMutableBufferPointer<RecordChecker>
