@@ -22,6 +22,9 @@ struct EvalBenchmark: ParsableCommand {
   @Option(help: "Where synthetic suites are written (kept between runs).")
   var workDir: String = NSTemporaryDirectory() + "ocular-perf"
 
+  @Flag(help: "Drop the suite's files from the page cache before each `ocular eval`, as after a reboot.")
+  var cold = false
+
   func run() throws {
     let ocular = executableFolder + "/ocular"
     guard FileManager.default.isExecutableFile(atPath: ocular) else {
@@ -31,7 +34,7 @@ struct EvalBenchmark: ParsableCommand {
       model == "fake"
       ? "stdio:exec \(executableFolder)/ocular-perf fake-adapter --latency-ms 0 --max-concurrency \(concurrency)"
       : model
-    report("eval model=\(model) concurrency=\(concurrency) runs=\(runs)")
+    report("eval model=\(model) concurrency=\(concurrency) runs=\(runs)\(cold ? " page-cache=cold" : "")")
     for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
       let root = try SyntheticSuite.make(samples: size, under: workDir)
       var rates: [Double] = []
@@ -42,6 +45,7 @@ struct EvalBenchmark: ParsableCommand {
       for run in 0..<runs {
         let db = "\(workDir)/perf-\(size)-\(run).sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        if cold { try PageCache.evict(root) }
         let measured = try ChildProcess.run(
           ocular,
           [
@@ -115,6 +119,23 @@ enum SyntheticSuite {
     try handle.close()
     _ = FileManager.default.createFile(atPath: marker, contents: nil)
     return root
+  }
+}
+
+/// The kernel's cache of file contents.
+enum PageCache {
+  /// Drops every file under `folder` from the page cache (written back first: dirty pages cannot be dropped).
+  static func evict(_ folder: String) throws {
+    guard let files = FileManager.default.enumerator(atPath: folder) else {
+      throw ValidationError("cannot list \(folder)")
+    }
+    for case let file as String in files {
+      let descriptor = open(folder + "/" + file, O_RDONLY | O_CLOEXEC)
+      guard descriptor >= 0 else { continue }  // A folder opens too; a vanished file has nothing cached.
+      fdatasync(descriptor)
+      posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+      close(descriptor)
+    }
   }
 }
 
