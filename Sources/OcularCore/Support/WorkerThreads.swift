@@ -11,17 +11,13 @@ final class WorkerThreads: Sendable {
   let count: Int
   private let crew: Crew
 
-  /// Starts `count` threads, named `label` and their number (as `ps -T` shows them), which wait for a job.
-  init(count: Int, label: String = "ocular-check") {
+  /// Starts `count` threads, which wait for a job.
+  init(count: Int) {
     self.count = max(count, 1)
     crew = Crew(count: self.count)
     for worker in 0..<self.count {
       let crew = self.crew
-      let name = "\(label)-\(worker)"
-      Thread {
-        Thread.current.name = name
-        crew.work(as: worker)
-      }.start()
+      Thread { crew.work(as: worker) }.start()
     }
   }
 

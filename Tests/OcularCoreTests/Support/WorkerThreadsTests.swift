@@ -33,20 +33,23 @@ import Testing
 
   /// The threads end when their set is released (a reader's, when the reader ends).
   @Test(.timeLimit(.minutes(1))) func releasingTheSetEndsItsThreads() {
-    var threads: WorkerThreads? = WorkerThreads(count: 6, label: "wt-release")
-    threads?.run { _ in }
-    #expect(threadNames().filter { $0.hasPrefix("wt-release-") }.count == 6)
+    var threads: WorkerThreads? = WorkerThreads(count: 6)
+    let ids = Mutex([Int: String]())
+    threads?.run { worker in
+      // "/proc/thread-self" names the calling thread: "<pid>/task/<tid>".
+      let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
+      ids.withLock { $0[worker] = link }
+    }
+    let tasks = ids.withLock { $0 }.values.map { "/proc/" + $0 }
+    #expect(Set(tasks).count == 6)
+    #expect(tasks.allSatisfy { FileManager.default.fileExists(atPath: $0) })
     threads = nil
-    #expect(threadNames().filter { $0.hasPrefix("wt-release-") }.isEmpty)
-  }
-}
-
-/// The names of this process's threads, from `/proc/self/task`.
-private func threadNames() -> [String] {
-  let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-  return tasks.compactMap { task in
-    (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
-      .trimmingCharacters(in: .whitespacesAndNewlines)
+    // Released, the set has told its threads to end and seen each leave its loop; the kernel may take a moment more.
+    let deadline = Date(timeIntervalSinceNow: 10)
+    while tasks.contains(where: { FileManager.default.fileExists(atPath: $0) }) && Date() < deadline {
+      usleep(1_000)
+    }
+    #expect(tasks.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
   }
 }
 
