@@ -1,5 +1,6 @@
 import Foundation
 import OcularCore
+import Synchronization
 import Testing
 
 @testable import OcularModels
@@ -27,21 +28,27 @@ func launchFake(
 }
 
 /// The outcome of one request: its text, or the error's description.
+///
+/// Outcomes go into a locked dictionary, not out of a task group of `(String, String)`: Swift 6.3.1 with `-O`
+/// miscompiles a child `do { return (text, try await …) } catch { … }` whose await resumes on another thread (its
+/// results are lost, or the process crashes in the task group's result copy), which crashed `swift test -c release`.
 func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: String] {
-  await withTaskGroup(of: (String, String).self) { group in
+  final class Box: Sendable { let value = Mutex([String: String]()) }
+  let results = Box()
+  await withTaskGroup(of: Void.self) { group in
     for text in texts {
       group.addTask {
+        let outcome: String
         do {
-          return (text, try await adapter.generate(textRequest(text)).text)
+          outcome = try await adapter.generate(textRequest(text)).text
         } catch {
-          return (text, "error: \(error)")
+          outcome = "error: \(error)"
         }
+        results.value.withLock { $0[text] = outcome }
       }
     }
-    var results: [String: String] = [:]
-    for await (text, outcome) in group { results[text] = outcome }
-    return results
   }
+  return results.value.withLock { $0 }
 }
 
 @Suite(.serialized) struct StdioAdapterTests {
