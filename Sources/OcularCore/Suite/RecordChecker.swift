@@ -253,7 +253,13 @@ struct RecordChecker {
     let bytes: [UInt8]
     let tail: [UInt8]
     var digest: String?
-    if isHashingImages || size <= 1 << 16 {
+    if isHashingImages && size > Self.hashChunkBytes {
+      // Hashed a chunk at a time, so that a checking thread holds at most a chunk of a large image.
+      bytes = Self.read(descriptor, from: 0, count: 1 << 16)
+      tail = Self.read(descriptor, from: size - 32, count: 32)
+      digest = Self.streamedSHA256Hex(descriptor, size: size)
+      guard digest != nil else { throw fail("cannot be read") }
+    } else if isHashingImages || size <= 1 << 16 {
       bytes = Self.read(descriptor, from: 0, count: size)
       tail = Array(bytes.suffix(32))
       if isHashingImages { digest = bytes.withUnsafeBytes { Digest.sha256Hex($0) } }
@@ -274,6 +280,38 @@ struct RecordChecker {
     return SampleImage(
       relativePath: relative, absolutePath: path.absolute, format: header.format, width: header.width,
       height: header.height, sha256: digest)
+  }
+
+  /// The most bytes of an image held at once while hashing it; smaller images are read whole.
+  static let hashChunkBytes = 1 << 20
+
+  /// The SHA-256 in hex of a file's first `size` bytes, read a chunk at a time; nil if the file ends early or a read
+  /// fails (it changed or vanished while being read).
+  static func streamedSHA256Hex(_ descriptor: Int32, size: Int) -> String? {
+    let digest = Digest(.sha256)
+    var buffer = [UInt8](repeating: 0, count: hashChunkBytes)
+    var offset = 0
+    while offset < size {
+      let wanted = min(hashChunkBytes, size - offset)
+      let got = buffer.withUnsafeMutableBytes { chunk in
+        var filled = 0
+        while filled < wanted {
+          let count = pread(descriptor, chunk.baseAddress! + filled, wanted - filled, off_t(offset + filled))
+          if count > 0 {
+            filled += count
+          } else if count < 0 && errno == EINTR {
+            continue
+          } else {
+            break
+          }
+        }
+        return filled
+      }
+      guard got == wanted else { return nil }
+      buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[..<got])) }
+      offset += got
+    }
+    return hexString(digest.finalized())
   }
 
   /// Up to `count` bytes of a file from an offset (fewer if the file is shorter).

@@ -100,6 +100,33 @@ struct BundledSuiteTests {
     #expect(Set(samples.compactMap { $0.images.first?.sha256 }).count == 12)
   }
 
+  /// An image larger than the hashing chunk is hashed a chunk at a time: its hash is the SHA-256 of the whole file,
+  /// at sizes just over, exactly at and well past chunk boundaries, and its header is read as before.
+  @Test(arguments: [
+    RecordChecker.hashChunkBytes + 1, 2 * RecordChecker.hashChunkBytes, 3 * RecordChecker.hashChunkBytes + 5,
+  ])
+  func largeImagesAreHashedWhole(size: Int) throws {
+    try withTemporaryFolder { parent in
+      let copy = try SuiteCopy(of: "docvqa", in: parent)
+      let original = try #require(try readAll(try Suite.open(folder: copy.path)).samples.first?.images.first)
+      #expect(original.format == .png)
+      // A private ancillary chunk after IHDR (which ends at byte 33) pads the PNG to `size` bytes.
+      var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: original.absolutePath)))
+      let padding = size - bytes.count - 12
+      let chunk =
+        withUnsafeBytes(of: UInt32(padding).bigEndian, Array.init) + Array("prVt".utf8)
+        + [UInt8](repeating: 0x5A, count: padding) + [1, 2, 3, 4]
+      bytes.insert(contentsOf: chunk, at: 33)
+      #expect(bytes.count == size)
+      try Data(bytes).write(to: URL(fileURLWithPath: original.absolutePath))
+
+      let image = try #require(
+        try readAll(try Suite.open(folder: copy.path), hashingImages: true).samples.first?.images.first)
+      #expect(image.sha256 == hexString(Digest.sha256(bytes)))
+      #expect(image.format == original.format && image.width == original.width && image.height == original.height)
+    }
+  }
+
   @Test(arguments: ["mmstar", "docvqa", "refcoco"])
   func contentHashIsStableAcrossReads(_ name: String) throws {
     let suite = try Suite.open(folder: TestPaths.suite(name))
