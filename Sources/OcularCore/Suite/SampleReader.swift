@@ -3,10 +3,11 @@ import Synchronization
 
 /// Streams the samples of a suite, checking every record and image as it goes.
 ///
-/// Memory stays bounded by the longest line, a batch of records and the id set: records are read a batch at a time
-/// and checked on every core (JSON, images, the benchmark's validation), then taken in reading order, where the
-/// content hash and the duplicate-id check are kept. Image files are read only as far as their header unless hashing
-/// is asked for.
+/// Memory stays bounded by the longest line, a batch of records, the id set and a chunk of an image per checking
+/// thread: records are read a batch at a time and checked on at least 8 threads (JSON, images, the benchmark's
+/// validation; more threads than cores, so that reads from a cold disk overlap), then taken in reading order, where
+/// the content hash and the duplicate-id check are kept. Image files are read only as far as their header unless
+/// hashing is asked for, and hashed a chunk at a time.
 ///
 /// A reader given the ``SuiteLedger`` of an earlier complete read of the same suite (the evaluation pass after the
 /// check pass) trusts that read: it compares each line with the ledger's fingerprint, takes images from the ledger
