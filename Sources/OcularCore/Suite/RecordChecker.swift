@@ -293,23 +293,14 @@ struct RecordChecker {
     var offset = 0
     while offset < size {
       let wanted = min(hashChunkBytes, size - offset)
-      let got = buffer.withUnsafeMutableBytes { chunk in
-        var filled = 0
-        while filled < wanted {
-          let count = pread(descriptor, chunk.baseAddress! + filled, wanted - filled, off_t(offset + filled))
-          if count > 0 {
-            filled += count
-          } else if count < 0 && errno == EINTR {
-            continue
-          } else {
-            break
-          }
-        }
-        return filled
+      let complete = buffer.withUnsafeMutableBytes { chunk in
+        let part = UnsafeMutableRawBufferPointer(rebasing: chunk[..<wanted])
+        guard fill(part, from: descriptor, at: offset) == wanted else { return false }
+        digest.update(UnsafeRawBufferPointer(part))
+        return true
       }
-      guard got == wanted else { return nil }
-      buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[..<got])) }
-      offset += got
+      guard complete else { return nil }
+      offset += wanted
     }
     return hexString(digest.finalized())
   }
@@ -318,18 +309,24 @@ struct RecordChecker {
   private static func read(_ descriptor: Int32, from offset: Int, count: Int) -> [UInt8] {
     guard count > 0 else { return [] }
     return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-      initialized = 0
-      while initialized < count {
-        let got = pread(descriptor, buffer.baseAddress! + initialized, count - initialized, off_t(offset + initialized))
-        if got > 0 {
-          initialized += got
-        } else if got < 0 && errno == EINTR {
-          continue
-        } else {
-          break
-        }
+      initialized = fill(UnsafeMutableRawBufferPointer(buffer), from: descriptor, at: offset)
+    }
+  }
+
+  /// Reads from an offset of a file until `buffer` is full or the file ends; returns the bytes read.
+  private static func fill(_ buffer: UnsafeMutableRawBufferPointer, from descriptor: Int32, at offset: Int) -> Int {
+    var filled = 0
+    while filled < buffer.count {
+      let got = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+      if got > 0 {
+        filled += got
+      } else if got < 0 && errno == EINTR {
+        continue
+      } else {
+        break
       }
     }
+    return filled
   }
 
   /// A path inside the suite folder, resolved.
