@@ -253,19 +253,18 @@ struct RecordChecker {
     let bytes: [UInt8]
     let tail: [UInt8]
     var digest: String?
-    if isHashingImages && size > Self.hashChunkBytes {
-      // Hashed a chunk at a time, so that a checking thread holds at most a chunk of a large image.
-      bytes = Self.read(descriptor, from: 0, count: 1 << 16)
-      tail = Self.read(descriptor, from: size - 32, count: 32)
-      digest = Self.streamedSHA256Hex(descriptor, size: size)
-      guard digest != nil else { throw fail("cannot be read") }
-    } else if isHashingImages || size <= 1 << 16 {
+    if size <= 1 << 16 || (isHashingImages && size <= Self.hashChunkBytes) {
       bytes = Self.read(descriptor, from: 0, count: size)
       tail = Array(bytes.suffix(32))
       if isHashingImages { digest = bytes.withUnsafeBytes { Digest.sha256Hex($0) } }
     } else {
       bytes = Self.read(descriptor, from: 0, count: 1 << 16)
       tail = Self.read(descriptor, from: size - 32, count: 32)
+      if isHashingImages {
+        // Hashed a chunk at a time, so that a checking thread holds at most a chunk of a large image.
+        digest = Self.streamedSHA256Hex(descriptor, size: size)
+        guard digest != nil else { throw fail("cannot be read") }
+      }
     }
     var header: ImageHeader
     do {

@@ -7,16 +7,14 @@ import Foundation
 /// its core idle. These threads are the reader's own: while some wait for a file, the others go on, and reads of a
 /// cold page cache overlap.
 final class WorkerThreads: Sendable {
-  /// The number of threads.
-  let count: Int
   private let crew: Crew
 
-  /// Starts `count` threads, which wait for a job.
+  /// Starts `count` threads (at least one), which wait for a job.
   init(count: Int) {
-    self.count = max(count, 1)
-    crew = Crew(count: self.count)
-    for worker in 0..<self.count {
-      let crew = self.crew
+    let count = max(count, 1)
+    let crew = Crew(count: count)
+    self.crew = crew
+    for worker in 0..<count {
       Thread { crew.work(as: worker) }.start()
     }
   }
