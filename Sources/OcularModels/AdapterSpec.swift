@@ -78,7 +78,8 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  /// Creates the adapter the spec names; a process adapter is started and has said hello when this returns.
+  /// Creates the adapter the spec names; a process adapter is started and has said hello, and an HTTP server has
+  /// answered `GET /models` listing the model (or has no such endpoint), when this returns.
   public func makeAdapter(settings: Settings = Settings()) async throws -> any ModelAdapter {
     switch self {
     case .builtin(let policy, let latency):
@@ -95,7 +96,7 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
       options.apiKey = ProcessInfo.processInfo.environment[settings.apiKeyVariable]
       options.maxConcurrency = settings.concurrency
       options.requestTimeout = settings.requestTimeout
-      return OpenAIAdapter(baseURL: url, model: model, options: options)
+      return try await OpenAIAdapter.connect(baseURL: url, model: model, options: options)
     }
   }
 }

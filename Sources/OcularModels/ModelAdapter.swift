@@ -56,6 +56,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
   case noPrediction
   /// An external adapter failed this request (crash, hang, malformed line, adapter-reported error).
   case adapterFailed(String)
+  /// An HTTP model server that did not answer the start-up check (`GET /models`).
+  case serverUnreachable(url: String, reason: String)
+  /// A model name the HTTP server does not list among the models it serves.
+  case modelNotServed(model: String, url: String, served: [String])
 
   public var description: String {
     switch self {
@@ -70,6 +74,11 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
       return "no prediction"
     case .adapterFailed(let reason):
       return reason
+    case .serverUnreachable(let url, let reason):
+      return "cannot reach the model server: GET \(url): \(reason) (start the server, or correct the URL in --model)"
+    case .modelNotServed(let model, let url, let served):
+      let names = served.isEmpty ? "none" : served.joined(separator: ", ")
+      return "model \"\(model)\" is not served at \(url); served: \(names) (name one of them after # in --model)"
     }
   }
 }

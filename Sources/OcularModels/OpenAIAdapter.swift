@@ -1,24 +1,34 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import OcularCore
+import Synchronization
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
-/// A model behind an OpenAI-compatible chat-completions endpoint (`vllm serve`, SGLang, a router in front of many).
+/// A model behind an OpenAI-compatible chat-completions endpoint (`vllm serve`, SGLang, `transformers serve`, a
+/// router in front of many).
 ///
 /// Images are sent as base64 data URLs whose MIME type comes from the file's header. Requests that fail with 429,
 /// a 5xx status, a timeout or a dropped connection are retried with exponential backoff and jitter (honouring
-/// `Retry-After`); other failures are errors for that sample.
+/// `Retry-After`); other failures are errors for that sample. Reasoning a server splits off the answer
+/// (`reasoning_content` or `reasoning`) is put back as a `<think>` block, so a response reads the same as from a
+/// model that writes its own. Fields some servers refuse (`mm_processor_kwargs`, `logprobs`) are dropped for the
+/// adapter's lifetime after the first 400 or 422 that names them.
+///
+/// Create one with ``connect(baseURL:model:options:)``, which checks the model name against `GET /models`, and
+/// call ``close()`` when done.
 public struct OpenAIAdapter: ModelAdapter {
   /// Connection settings.
   public struct Options: Sendable, Hashable {
     /// The API key sent as a bearer token, if any.
     public var apiKey: String?
-    /// The most requests in flight.
+    /// The most requests in flight, and the most connections kept open to the server.
     public var maxConcurrency = 64
     /// Time allowed for one HTTP attempt.
     public var requestTimeout: Duration = .seconds(600)
+    /// Time allowed for the start-up check, `GET /models`.
+    public var startupTimeout: Duration = .seconds(10)
     /// Retries after the first attempt.
     public var maximumRetries = 5
     /// The first retry's delay before jitter; each next one doubles, up to `maximumBackoff`.
@@ -36,46 +46,76 @@ public struct OpenAIAdapter: ModelAdapter {
   public let model: String
   /// The settings.
   public let options: Options
-  private let session: URLSession
+  /// What the start-up check found worth telling the user (such as a server without `GET /models`).
+  public private(set) var startupNotes: [String] = []
+  private let connection: Connection
 
-  /// Creates an adapter.
+  /// Creates an adapter without checking the server; ``connect(baseURL:model:options:)`` checks it first.
   public init(baseURL: URL, model: String, options: Options = Options()) {
     self.baseURL = baseURL
     self.model = model
     self.options = options
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = Double(options.requestTimeout.components.seconds)
-    configuration.httpMaximumConnectionsPerHost = options.maxConcurrency
-    session = URLSession(configuration: configuration)
+    connection = Connection(baseURL: baseURL, options: options)
+  }
+
+  /// Creates an adapter after checking that the server answers and serves `model`.
+  ///
+  /// - Throws: ``ModelError/serverUnreachable(url:reason:)`` when `GET {baseURL}/models` gets no answer (connection
+  ///   refused, no route, no answer within `startupTimeout`), and ``ModelError/modelNotServed(model:url:served:)``
+  ///   when the server lists its models and `model` is not among them. A server without the endpoint (404 and
+  ///   other statuses) is used unchecked, with a note in ``startupNotes``.
+  public static func connect(
+    baseURL: URL, model: String, options: Options = Options()
+  ) async throws(ModelError) -> OpenAIAdapter {
+    var adapter = OpenAIAdapter(baseURL: baseURL, model: model, options: options)
+    do throws(ModelError) {
+      adapter.startupNotes = try await adapter.checkServedModels()
+    } catch {
+      await adapter.close()
+      throw error
+    }
+    return adapter
   }
 
   public var description: AdapterDescription {
     AdapterDescription(model: model, kind: "openai", maxConcurrency: options.maxConcurrency)
   }
 
+  public func close() async {
+    await connection.shutDown()
+  }
+
   public func generate(_ request: Request) async throws -> Response {
-    let body = try Self.body(for: request, model: model)
-    var urlRequest = URLRequest(url: baseURL.appendingPathComponent("chat/completions"))
-    urlRequest.httpMethod = "POST"
-    urlRequest.httpBody = body
-    urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    if let apiKey = options.apiKey { urlRequest.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+    let wanted = OptionalFields.wanted(by: request.parameters)
+    var body: ByteBuffer?
+    var bodyFields: OptionalFields = []
     var attempt = 0
     while true {
       try Task.checkCancellation()
+      let fields = wanted.subtracting(connection.refusedFields)
+      if body == nil || fields != bodyFields {
+        body = try ChatRequestBody.make(for: request, model: model, including: fields)
+        bodyFields = fields
+      }
       let outcome: Attempt
       do {
-        let (data, response) = try await session.data(for: urlRequest)
-        outcome = Self.interpret(data: data, response: response)
-      } catch let error as URLError {
-        outcome = .retryable(reason: "HTTP request failed: \(error.localizedDescription)", delay: nil)
+        let response = try await connection.client.execute(
+          connection.completionsRequest(body: body!), timeout: TimeAmount(options.requestTimeout))
+        let data = try await response.body.collect(upTo: Self.maximumResponseBytes)
+        outcome = Self.interpret(
+          status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: data,
+          sentFields: fields)
       } catch {
         if Task.isCancelled { throw CancellationError() }
-        outcome = .retryable(reason: "HTTP request failed: \(error)", delay: nil)
+        outcome = .retryable(reason: "HTTP request failed: \(Self.describe(error))", delay: nil)
       }
       switch outcome {
-      case .success(let response):
+      case .success(var response):
+        response.notes = wanted.subtracting(fields).refusalNotes + response.notes
         return response
+      case .refused(let named):
+        // Not an attempt of its own: the same request goes again at once without the fields the server named.
+        connection.refuse(named)
       case .failure(let reason):
         throw ModelError.adapterFailed(reason)
       case .retryable(let reason, let serverDelay):
@@ -88,6 +128,9 @@ public struct OpenAIAdapter: ModelAdapter {
     }
   }
 
+  /// The largest response body read (a chat completion with per-token logprobs of 8,192 tokens is ≈ 1 MB).
+  static let maximumResponseBytes = 64 << 20
+
   /// The delay before retry `attempt` (0-based): exponential, capped, with full jitter in its upper half.
   func backoff(attempt: Int) -> Duration {
     let exponential = options.initialBackoff * (1 << min(attempt, 20))
@@ -96,31 +139,66 @@ public struct OpenAIAdapter: ModelAdapter {
     return capped * fraction
   }
 
+  /// Asks `GET {baseURL}/models` which models the server serves; returns notes for the user.
+  func checkServedModels() async throws(ModelError) -> [String] {
+    let url = connection.modelsURL
+    let status: Int
+    let body: ByteBuffer
+    do {
+      let response = try await connection.client.execute(
+        connection.modelsRequest(), timeout: TimeAmount(options.startupTimeout))
+      status = Int(response.status.code)
+      body = try await response.body.collect(upTo: Self.maximumResponseBytes)
+    } catch {
+      throw .serverUnreachable(url: url, reason: Self.describe(error, timeout: options.startupTimeout))
+    }
+    guard status == 200 else {
+      return ["GET \(url) answered HTTP \(status); the model name \"\(model)\" was not checked"]
+    }
+    guard case let (.object(object), _)? = JSONValue.parseRepairing(body.readableBytesView),
+      case .array(let entries)? = object["data"]
+    else {
+      return ["GET \(url) answered without a model list; the model name \"\(model)\" was not checked"]
+    }
+    let served = entries.compactMap { $0.objectValue?["id"]?.stringValue }
+    guard served.contains(model) else { throw .modelNotServed(model: model, url: baseURL.absoluteString, served: served) }
+    return []
+  }
+}
+
+extension OpenAIAdapter {
+  /// What one HTTP attempt came to.
   enum Attempt {
     case success(Response)
     case failure(String)
     case retryable(reason: String, delay: Duration?)
+    /// The server refused fields the request carried; send it again without them.
+    case refused(OptionalFields)
   }
 
-  static func interpret(data: Data, response: URLResponse) -> Attempt {
-    guard let http = response as? HTTPURLResponse else { return .failure("not an HTTP response") }
-    let status = http.statusCode
+  /// Reads one attempt's answer: its status, `Retry-After` header and body, given the optional fields it carried.
+  static func interpret(status: Int, retryAfter: String?, body: ByteBuffer, sentFields: OptionalFields) -> Attempt {
     if status == 429 || (500...599).contains(status) {
-      let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init).map {
-        Duration.milliseconds(Int(min($0, 300) * 1000))
+      let delay = retryAfter.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }.map {
+        Duration.milliseconds(Int(max(0, min($0, 300)) * 1000))
       }
-      return .retryable(reason: "HTTP \(status)", delay: retryAfter)
+      return .retryable(reason: "HTTP \(status)", delay: delay)
     }
     guard (200...299).contains(status) else {
-      return .failure("HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+      let text = String(decoding: body.readableBytesView.prefix(4096), as: UTF8.self)
+      if status == 400 || status == 422 {
+        let named = sentFields.named(in: text)
+        if !named.isEmpty { return .refused(named) }
+      }
+      return .failure("HTTP \(status): \(text.prefix(300))")
     }
-    guard case let (parsed, repairs)? = JSONValue.parseRepairing(data), case .object(let object) = parsed else {
-      return .failure("response body is not a JSON object")
-    }
+    guard case let (parsed, repairs)? = JSONValue.parseRepairing(body.readableBytesView),
+      case .object(let object) = parsed
+    else { return .failure("response body is not a JSON object") }
     guard case .array(let choices)? = object["choices"], case .object(let choice)? = choices.first,
       case .object(let message)? = choice["message"]
     else { return .failure("response has no choices[0].message") }
-    let text: String
+    var text: String
     switch message["content"] {
     case .string(let value)?: text = value
     case .array(let parts)?:
@@ -130,6 +208,15 @@ public struct OpenAIAdapter: ModelAdapter {
       }.joined()
     case .null?, nil: text = ""
     default: return .failure("choices[0].message.content is neither text nor parts")
+    }
+    var notes = repairs.notes
+    // vLLM's reasoning parsers and `transformers serve` move the think block out of `content`; put it back in the
+    // shape a model that writes its own produces, so extraction (and the score) does not depend on the server.
+    for key in ["reasoning_content", "reasoning"] {
+      guard case .string(let reasoning)? = message[key], !reasoning.isEmpty else { continue }
+      text = "<think>" + reasoning + "</think>" + text
+      notes.append("the server returned the reasoning apart (\(key)); stored as <think>…</think> before the answer")
+      break
     }
     var usage: TokenUsage?
     if case .object(let counts)? = object["usage"] {
@@ -141,42 +228,136 @@ public struct OpenAIAdapter: ModelAdapter {
     if case .object(let probabilities)? = choice["logprobs"], case .array(let tokens)? = probabilities["content"] {
       logprobs = tokens.compactMap { token in token.objectValue?["logprob"]?.numberValue }
     }
-    return .success(Response(text: text, usage: usage, tokenLogprobs: logprobs, notes: repairs.notes))
+    return .success(Response(text: text, usage: usage, tokenLogprobs: logprobs, notes: notes))
   }
 
-  /// The JSON body of a chat-completions request.
-  static func body(for request: Request, model: String) throws -> Data {
-    var messages: [JSONValue] = []
-    for message in request.messages {
-      var parts: [JSONValue] = []
-      for part in message.content {
-        switch part {
-        case .text(let text):
-          parts.append(.object(["type": .string("text"), "text": .string(text)]))
-        case .image(let path):
-          guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw ModelError.unreadable(path: path, reason: "image file not readable")
-          }
-          let prefix = [UInt8](bytes.prefix(1 << 16))
-          let mime = (try? ImageHeader.read(prefix).format.mimeType) ?? "application/octet-stream"
-          let url = "data:\(mime);base64,\(bytes.base64EncodedString())"
-          parts.append(.object(["type": .string("image_url"), "image_url": .object(["url": .string(url)])]))
-        }
+  /// One line saying why a request got no HTTP answer, in the operating system's words where it has them.
+  static func describe(_ error: any Error, timeout: Duration? = nil) -> String {
+    switch error {
+    case let error as HTTPClientError:
+      switch error {
+      case .deadlineExceeded, .readTimeout, .connectTimeout:
+        return timeout.map { "no answer within \($0.components.seconds) s" } ?? "timed out"
+      case .remoteConnectionClosed: return "the server closed the connection"
+      default: return String(describing: error)
       }
-      let onlyText = parts.count == 1 && message.content.allSatisfy { if case .text = $0 { true } else { false } }
-      let content: JSONValue = onlyText ? parts[0].objectValue!["text"]! : .array(parts)
-      messages.append(.object(["role": .string(message.role.rawValue), "content": content]))
+    case let error as IOError:
+      return String(cString: strerror(error.errnoCode)).lowercased()
+    case let error as NIOConnectionError:
+      if let first = error.connectionErrors.first { return describe(first.error, timeout: timeout) }
+      if let dns = error.dnsAError ?? error.dnsAAAAError { return "cannot resolve \(error.host): \(dns)" }
+      return "cannot connect to \(error.host):\(error.port)"
+    case let error as ChannelError:
+      if case .connectTimeout = error {
+        return timeout.map { "no answer within \($0.components.seconds) s" } ?? "connection timed out"
+      }
+      return String(describing: error)
+    default:
+      return String(describing: error)
     }
-    var object: [String: JSONValue] = ["model": .string(model), "messages": .array(messages), "n": .number(1)]
-    let parameters = request.parameters
-    if let value = parameters.temperature { object["temperature"] = .number(value) }
-    if let value = parameters.topP { object["top_p"] = .number(value) }
-    if let value = parameters.maxTokens { object["max_tokens"] = .number(Double(value)) }
-    if let value = parameters.seed { object["seed"] = .number(Double(value)) }
-    // vLLM's server takes processor settings in the request body.
-    if let value = parameters.minPixels {
-      object["mm_processor_kwargs"] = .object(["min_pixels": .number(Double(value))])
+  }
+}
+
+/// Request fields a server may refuse, sent until it does.
+struct OptionalFields: OptionSet, Sendable, Hashable {
+  let rawValue: UInt8
+
+  /// `mm_processor_kwargs`: vLLM's per-request processor settings (OCRBench's `min_pixels`).
+  static let processorSettings = OptionalFields(rawValue: 1 << 0)
+  /// `logprobs: true`: the generated tokens' log-probabilities.
+  static let logprobs = OptionalFields(rawValue: 1 << 1)
+
+  /// Each field with its name in a request body.
+  static let names: [(field: OptionalFields, name: String)] = [
+    (.processorSettings, "mm_processor_kwargs"), (.logprobs, "logprobs"),
+  ]
+
+  /// The fields a request's parameters ask for.
+  static func wanted(by parameters: GenerationParameters) -> OptionalFields {
+    var fields: OptionalFields = []
+    if parameters.minPixels != nil { fields.insert(.processorSettings) }
+    if parameters.isAskingForLogprobs == true { fields.insert(.logprobs) }
+    return fields
+  }
+
+  /// The fields of this set whose names appear in an error body.
+  func named(in text: String) -> OptionalFields {
+    var named: OptionalFields = []
+    for (field, name) in Self.names where contains(field) && text.contains(name) { named.insert(field) }
+    return named
+  }
+
+  /// The note stored with a sample for each field of this set, which the server refused.
+  var refusalNotes: [String] {
+    Self.names.filter { contains($0.field) }.map { "server refused \($0.name); sent without" }
+  }
+}
+
+extension OpenAIAdapter {
+  /// The HTTP client and what every request shares; shut down by ``OpenAIAdapter/close()`` or, failing that, when
+  /// the last copy of the adapter goes away.
+  final class Connection: Sendable {
+    /// The client, with a pool of up to `maxConcurrency` connections.
+    let client: HTTPClient
+    /// `{baseURL}/chat/completions`.
+    let completionsURL: String
+    /// `{baseURL}/models`.
+    let modelsURL: String
+    private let headers: HTTPHeaders
+    private let refused = Atomic<UInt8>(0)
+    private let isShutDown = Atomic<Bool>(false)
+
+    init(baseURL: URL, options: Options) {
+      let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
+      completionsURL = base + "/chat/completions"
+      modelsURL = base + "/models"
+      var headers = HTTPHeaders()
+      headers.add(name: "Content-Type", value: "application/json")
+      if let apiKey = options.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+      self.headers = headers
+      var configuration = HTTPClient.Configuration()
+      configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+        idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, options.maxConcurrency))
+      // A refused connection fails the request at once; the adapter's own retries (with backoff) take it from there,
+      // and the start-up check reports a dead server in milliseconds instead of after the connect timeout.
+      configuration.connectionPool.retryConnectionEstablishment = false
+      configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10))
+      client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
-    return Data(JSONValue.object(object).jsonText().utf8)
+
+    deinit {
+      if !isShutDown.exchange(true, ordering: .relaxed) { _ = client.shutdown() }
+    }
+
+    /// The fields the server has refused so far.
+    var refusedFields: OptionalFields { OptionalFields(rawValue: refused.load(ordering: .relaxed)) }
+
+    /// Remembers that the server refuses `fields`.
+    func refuse(_ fields: OptionalFields) {
+      _ = refused.bitwiseOr(fields.rawValue, ordering: .relaxed)
+    }
+
+    /// A chat-completions request carrying `body`.
+    func completionsRequest(body: ByteBuffer) -> HTTPClientRequest {
+      var request = HTTPClientRequest(url: completionsURL)
+      request.method = .POST
+      request.headers = headers
+      request.body = .bytes(body)
+      return request
+    }
+
+    /// The start-up check's request.
+    func modelsRequest() -> HTTPClientRequest {
+      var request = HTTPClientRequest(url: modelsURL)
+      request.headers = headers
+      request.headers.remove(name: "Content-Type")
+      return request
+    }
+
+    /// Shuts the client down once, waiting for its connections to close.
+    func shutDown() async {
+      guard !isShutDown.exchange(true, ordering: .relaxed) else { return }
+      try? await client.shutdown()
+    }
   }
 }
