@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "OcularRunner", targets: ["OcularRunner"]),
     .library(name: "OcularReports", targets: ["OcularReports"]),
     .library(name: "OcularAnalytics", targets: ["OcularAnalytics"]),
+    .library(name: "OcularViewer", targets: ["OcularViewer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,8 @@ let package = Package(
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -47,11 +50,18 @@ let package = Package(
     .target(name: "OcularRunner", dependencies: ["OcularCore", "OcularModels", "OcularStore"]),
     .target(name: "OcularReports", dependencies: ["OcularCore", "OcularStore"]),
     .target(name: "OcularAnalytics", dependencies: ["OcularCore", "OcularStore", "OcularReports"]),
+    .target(
+      name: "OcularViewer",
+      dependencies: [
+        "OcularCore", "OcularStore", "OcularReports", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ]
+    ),
     .executableTarget(
       name: "ocular",
       dependencies: [
         "OcularCore", "OcularModels", "OcularStore", "OcularRunner", "OcularReports", "OcularAnalytics",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "OcularViewer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
@@ -66,6 +76,7 @@ let package = Package(
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
     .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"], exclude: ["Golden"]),
     .testTarget(name: "OcularAnalyticsTests", dependencies: ["OcularAnalytics", "OcularRunner", "OcularModels"]),
+    .testTarget(name: "OcularViewerTests", dependencies: ["OcularViewer", "OcularRunner", "OcularModels"]),
     .testTarget(name: "ocularTests", dependencies: ["ocular"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
