@@ -21,7 +21,7 @@ extension ViewerPage {
         if (name.startsWith("on")) { node.addEventListener(name.slice(2), value); continue; }
         node.setAttribute(name, value === true ? "" : String(value));
       }
-      for (const child of children.flat()) {
+      for (const child of children.flat(Infinity)) {
         if (child === null || child === undefined || child === false) continue;
         node.appendChild(child instanceof Node ? child : document.createTextNode(visible(child)));
       }
@@ -35,7 +35,7 @@ extension ViewerPage {
       return node;
     }
     function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-    function show(...children) { clear(main); for (const c of children.flat()) if (c) main.appendChild(c); }
+    function show(...children) { clear(main); for (const c of children.flat(Infinity)) if (c) main.appendChild(c); }
     function setCrumbs(...parts) {
       clear(crumbs);
       parts.forEach((part, i) => {
