@@ -197,8 +197,8 @@ def main():
             check("no alert opened", False)
         except NoAlertPresentException:
             check("no alert opened", True)
-        check("ANSI escapes shown as visible symbols", "\u241b[31m" in driver.find_element(By.ID, "response").text
-              or "\u241b" in extracted, driver.find_element(By.ID, "response").text[:80])
+        check("ANSI escapes shown as visible text (\\x1B)", "\\x1B]0;title\\x07" in extracted
+              and "\x1b" not in extracted, extracted)
         details = driver.find_elements(By.CSS_SELECTOR, "#response details")
         check("thinking folded in the raw response", details and details[0].get_attribute("open") is None)
         shoot("hostile")

@@ -130,7 +130,8 @@ extension RunStore {
             parsed: Self.text(row[5]), errorReason: row[6])
         }
         let total =
-          try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM samples WHERE \(filter)", arguments: StatementArguments(arguments))
+          try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM samples WHERE \(filter)", arguments: StatementArguments(arguments))
           ?? 0
         return SamplePage(samples: listings, total: total)
       }

@@ -27,7 +27,9 @@ struct SuiteFileGate: Sendable {
   /// Reads the image at a path relative to the folder, refusing anything that is not plainly inside it.
   func image(at relative: String) throws(ViewerAPIError) -> ImageFile {
     guard !relative.isEmpty else { throw .badRequest("the query needs a path=… relative to the suite folder") }
-    guard !relative.hasPrefix("/") else { throw .badRequest("absolute paths are refused; give a path inside the suite") }
+    guard !relative.hasPrefix("/") else {
+      throw .badRequest("absolute paths are refused; give a path inside the suite")
+    }
     guard !relative.contains("\0") else { throw .badRequest("the path holds a NUL byte") }
     let components = relative.split(separator: "/", omittingEmptySubsequences: false)
     guard !components.contains(where: { $0 == ".." }) else {

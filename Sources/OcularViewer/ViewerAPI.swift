@@ -203,7 +203,9 @@ public final class ViewerAPI: Sendable {
     let metrics = try stored { () throws(StoreError) in try store.metrics(run: suite.runID, suite: suite.suite) }
     var cells: [String: [String]] = [:]
     for metric in metrics where metric.dimension != "overall" {
-      if !(cells[metric.dimension]?.contains(metric.key) ?? false) { cells[metric.dimension, default: []].append(metric.key) }
+      if !(cells[metric.dimension]?.contains(metric.key) ?? false) {
+        cells[metric.dimension, default: []].append(metric.key)
+      }
     }
     return .object([
       "suite": .string(suite.suite), "benchmark": .string(suite.benchmark), "title": .string(suite.title),
@@ -245,7 +247,9 @@ public final class ViewerAPI: Sendable {
     }
     var order = SampleOrder.id
     if let text = query["sort"], !text.isEmpty {
-      guard let chosen = SampleOrder(rawValue: text) else { throw .badRequest("sort=\(text) is not id, score or -score") }
+      guard let chosen = SampleOrder(rawValue: text) else {
+        throw .badRequest("sort=\(text) is not id, score or -score")
+      }
       order = chosen
     }
     var cell: BreakdownKey?
@@ -277,7 +281,8 @@ public final class ViewerAPI: Sendable {
 
   /// The suite a run recorded, opened from its recorded folder, or from `--suites-dir` when that folder is gone.
   private func openSuite(_ record: RunSuiteRecord) -> Result<Suite, ViewerAPIError> {
-    if FileManager.default.fileExists(atPath: (record.folder as NSString).appendingPathComponent(Suite.manifestFileName)),
+    if FileManager.default.fileExists(
+      atPath: (record.folder as NSString).appendingPathComponent(Suite.manifestFileName)),
       let suite = try? Suite(exactFolder: record.folder, isFullData: record.isFullData)
     {
       return .success(suite)
@@ -471,7 +476,8 @@ public final class ViewerAPI: Sendable {
     func side(_ side: PairedSide) -> JSONValue {
       .object([
         "status": .string(side.status.rawValue), "score": .number(side.score),
-        "extracted": side.extracted.map(JSONValue.string) ?? .null, "parsed": side.parsed.map(JSONValue.string) ?? .null,
+        "extracted": side.extracted.map(JSONValue.string) ?? .null,
+        "parsed": side.parsed.map(JSONValue.string) ?? .null,
         "error": side.errorReason.map(JSONValue.string) ?? .null,
       ])
     }

@@ -9,8 +9,8 @@ extension ViewerPage {
     // ---- DOM helpers: text only, never markup -------------------------------------------------------------
     const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
     function visible(text) {
-      // Control characters (ANSI escapes included) are shown as their Unicode pictures, never interpreted.
-      return String(text).replace(CONTROL, (c) => c === "\u007f" ? "\u2421" : String.fromCharCode(0x2400 + c.charCodeAt(0)));
+      // Control characters (ANSI escapes included) are shown as visible escapes (`\x1B`), never interpreted.
+      return String(text).replace(CONTROL, (c) => "\\x" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0"));
     }
     function el(tag, attrs, ...children) {
       const node = document.createElement(tag);
@@ -351,13 +351,15 @@ extension ViewerPage {
       setCrumbs(["Runs", "#/"], ["Compare", "#/diff"], "A=" + a + " B=" + b);
       const offset = Number(query.offset || 0), limit = 50;
       const d = await api("/api/diff?" + queryText({ a, b, force: query.force, flips: query.flips, suite: query.suite, offset, limit }));
-      const rows = el("tbody", {}, d.rows.map((r) => el("tr", { class: r.key === null ? "headline" : "cell" },
+      const diffRow = (r) => el("tr", { class: r.key === null ? "headline" : "cell" },
         el("td", {}, r.key === null ? r.suite : "  " + r.dimension + ": " + r.key), el("td", { class: "num" }, String(r.n)),
         el("td", { class: "num" }, score(r.a)), el("td", { class: "num" }, score(r.b)),
         el("td", { class: "num " + (r.delta > 0 ? "up" : r.delta < 0 ? "down" : "") }, signed(r.delta)),
         el("td", { class: "num" }, r.ci_lower === null ? "–" : "[" + signed(r.ci_lower) + ", " + signed(r.ci_upper) + "]"),
         el("td", { class: "num" }, r.p === null ? "–" : (r.p < 0.0001 ? "<0.0001" : Number(r.p).toFixed(4))),
-        el("td", { class: "num up" }, String(r.improved)), el("td", { class: "num down" }, String(r.regressed)))));
+        el("td", { class: "num up" }, String(r.improved)), el("td", { class: "num down" }, String(r.regressed)));
+      const diffHead = () => el("thead", {}, el("tr", {}, ["benchmark", "n", "A", "B", "Δ", "95% CI of Δ", "p", "improved", "regressed"].map((h) => el("th", {}, h))));
+      const headlines = d.rows.filter((r) => r.key === null), cells = d.rows.filter((r) => r.key !== null);
       const direction = el("select", { id: "flip-direction" }, [["all", "all flips"], ["improved", "improved (B better)"], ["regressed", "regressed (B worse)"]]
         .map(([v, l]) => el("option", { value: v, selected: (query.flips || "all") === v }, l)));
       const suites = [...new Set(d.rows.map((r) => r.suite))];
@@ -376,10 +378,13 @@ extension ViewerPage {
       show(el("h1", {}, "B = run " + b + " (" + d.run_b.model_spec + ") against A = run " + a + " (" + d.run_a.model_spec + ")"),
         el("p", { class: "muted" }, "Δ = B − A in points; 95% CI: paired bootstrap over clusters of samples sharing images (" + d.bootstrap.replicates + " resamples, seed " + d.bootstrap.seed + "), as `ocular diff` computes."),
         d.forced.length ? el("p", { class: "error" }, "forced: " + d.forced.join("; ")) : null,
-        el("table", { id: "diff-table" }, el("thead", {}, el("tr", {}, ["benchmark", "n", "A", "B", "Δ", "95% CI of Δ", "p", "improved", "regressed"].map((h) => el("th", {}, h)))), rows),
-        el("h2", {}, "Flipped samples (" + d.flips_total + ")"), form,
-        el("p", {}, more("‹ previous", offset - limit), " ", more("next ›", offset + limit)),
-        el("table", { id: "flips-table" }, el("thead", {}, el("tr", {}, ["suite", "id", "change", "A", "B", "A answer", "B answer"].map((h) => el("th", {}, h)))), flips));
+        el("div", { class: "columns diff" },
+          el("div", {}, el("table", { id: "diff-table" }, diffHead(), el("tbody", {}, headlines.map(diffRow))),
+            cells.length ? el("details", { id: "diff-cells" }, el("summary", {}, "by " + d.dimension + " (" + cells.length + " cells)"),
+              el("table", {}, diffHead(), el("tbody", {}, cells.map(diffRow)))) : null),
+          el("div", {}, el("h2", {}, "Flipped samples (" + d.flips_total + ")"), form,
+            el("p", {}, more("‹ previous", offset - limit), " ", more("next ›", offset + limit)),
+            el("table", { id: "flips-table" }, el("thead", {}, el("tr", {}, ["suite", "id", "change", "A", "B", "A answer", "B answer"].map((h) => el("th", {}, h)))), flips))));
     }
     async function pairPage(a, b, suite, sampleID, repeat) {
       setCrumbs(["Runs", "#/"], ["A=" + a + " B=" + b, "#/diff/" + a + "/" + b], suite + " / " + sampleID);

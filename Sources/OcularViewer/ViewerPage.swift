@@ -39,7 +39,7 @@ enum ViewerPage {
     th.group { text-align: center; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     td.avg { font-weight: 600; }
-    td.answer { max-width: 28em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: ui-monospace, monospace; }
+    td.answer { max-width: 16em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: ui-monospace, monospace; }
     tr.headline td { font-weight: 600; background: #fafbfc; }
     .muted { color: var(--muted); }
     .error { color: var(--down); }
@@ -60,7 +60,10 @@ enum ViewerPage {
     details.think { border-left: 3px solid #c9d3e0; padding-left: 6px; margin: 4px 0; }
     summary { cursor: pointer; color: var(--muted); }
     .columns { display: grid; grid-template-columns: minmax(280px, 1fr) minmax(320px, 1fr); gap: 20px; }
-    .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+    .columns > div, .pair > div { min-width: 0; }
+    .columns.diff { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+    .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
+    .pair dl.facts { grid-template-columns: max-content minmax(0, 1fr); }
     .images figure { margin: 0 0 10px; }
     .frame { position: relative; display: inline-block; max-width: 100%; line-height: 0; border: 1px solid var(--line); background: #fff; }
     .frame img.sample-image { max-width: 100%; max-height: 520px; display: block; }

@@ -51,9 +51,11 @@ public struct ViewerServer: Sendable {
   /// The headers every answer carries: no sniffing, no framing, no caching, and a policy that lets the page run only
   /// its own script and load only its own images.
   static let securityHeaders: [(HTTPField.Name, String)] = [
-    (.contentSecurityPolicy,
-     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-       + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"),
+    (
+      .contentSecurityPolicy,
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
     (HTTPField.Name("X-Content-Type-Options")!, "nosniff"),
     (.cacheControl, "no-store"),
     (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
@@ -105,7 +107,7 @@ public struct ViewerServer: Sendable {
       } else {
         try await application.run()
       }
-    } catch where !listening.withLock({ $0 }) && !(error is CancellationError) {
+    } catch  where !listening.withLock({ $0 }) && !(error is CancellationError) {
       throw ViewerError.cannotListen(host: host, port: configuration.port, reason: "\(error)")
     }
   }

@@ -9,7 +9,7 @@ struct OcularPerf: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ocular-perf",
     abstract: "Measure Ocular's throughput, overhead and memory on synthetic suites.",
-    subcommands: [EvalBenchmark.self, ScoreBenchmark.self, StdioBenchmark.self, FakeAdapter.self]
+    subcommands: [EvalBenchmark.self, ScoreBenchmark.self, StdioBenchmark.self, ViewBenchmark.self, FakeAdapter.self]
   )
 }
 
