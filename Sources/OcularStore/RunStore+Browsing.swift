@@ -70,11 +70,17 @@ public struct SampleListing: Sendable, Hashable {
 public struct SamplePage: Sendable, Hashable {
   /// The samples on the page, in the query's order.
   public var samples: [SampleListing]
-  /// The samples matching the query, over every page.
+  /// The samples matching the query, over every page; at most ``RunStore/countLimit`` when the query filters.
   public var total: Int
+  /// A Boolean value that indicates whether more samples match than ``total`` says (a filtered count stops at
+  /// ``RunStore/countLimit``, so that a filter never reads a whole run just to count).
+  public var isTotalTruncated: Bool
 }
 
 extension RunStore {
+  /// The most matching samples a filtered page counts.
+  public static let countLimit = 10_000
+
   /// A page of a run's samples of one suite, filtered and sorted; the query walks the samples index and stops at the
   /// page's end, so nothing reads a whole run into memory.
   public func samplePage(run id: Int64, query: SampleQuery) throws(StoreError) -> SamplePage {
@@ -105,6 +111,7 @@ extension RunStore {
           + "OR request_json LIKE ? ESCAPE '\\')")
       arguments += [pattern, pattern, pattern]
     }
+    let isFiltered = conditions.count > 2
     let filter = conditions.joined(separator: " AND ")
     let order: String
     switch query.order {
@@ -129,11 +136,14 @@ extension RunStore {
             status: SampleStatus(rawValue: row[2]) ?? .error, score: row[3], extractedPrefix: Self.text(row[4]),
             parsed: Self.text(row[5]), errorReason: row[6])
         }
-        let total =
-          try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM samples WHERE \(filter)", arguments: StatementArguments(arguments))
-          ?? 0
-        return SamplePage(samples: listings, total: total)
+        // Unfiltered, the count reads only the index; filtered, it stops at `countLimit` matches.
+        let countSQL =
+          isFiltered
+          ? "SELECT COUNT(*) FROM (SELECT 1 FROM samples WHERE \(filter) LIMIT \(Self.countLimit + 1))"
+          : "SELECT COUNT(*) FROM samples WHERE \(filter)"
+        let count = try Int.fetchOne(db, sql: countSQL, arguments: StatementArguments(arguments)) ?? 0
+        return SamplePage(
+          samples: listings, total: min(count, Self.countLimit), isTotalTruncated: count > Self.countLimit)
       }
     } catch {
       throw .database(path: path, message: Self.message(error))

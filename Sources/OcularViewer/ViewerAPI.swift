@@ -265,6 +265,7 @@ public final class ViewerAPI: Sendable {
     let page = try stored { () throws(StoreError) in try store.samplePage(run: id, query: sampleQuery) }
     return .object([
       "run": .number(Double(id)), "suite": .string(name), "total": .number(Double(page.total)),
+      "total_is_lower_bound": .bool(page.isTotalTruncated),
       "offset": .number(Double(sampleQuery.offset)), "limit": .number(Double(sampleQuery.limit)),
       "samples": .array(
         page.samples.map { listing in

@@ -231,14 +231,14 @@ extension ViewerPage {
         el("td", { class: "num" }, score(s.score)),
         el("td", { class: "answer" }, s.status === "error" ? "error: " + (s.error || "") : (s.extracted || "")))));
       function pageLink(label, newOffset, id) {
-        if (newOffset < 0 || newOffset >= page.total) return el("span", { class: "muted" }, label);
+        if (newOffset < 0 || (newOffset >= page.total && !page.total_is_lower_bound) || (newOffset > offset && page.samples.length < limit)) return el("span", { class: "muted" }, label);
         return el("a", { id, href: "#/run/" + enc(runID) + "/suite/" + enc(suite) + "?" + queryText(Object.assign({}, query, { offset: newOffset })) }, label);
       }
       const shownEnd = Math.min(offset + page.samples.length, page.total);
       show(el("h1", {}, suiteInfo.title + " — run " + runID),
         el("p", { class: "muted" }, suiteInfo.headline_metric + " " + score(suiteInfo.headline) + " on " + suiteInfo.samples + " samples"),
         form,
-        el("p", { id: "page-info" }, page.total === 0 ? "No sample matches." : (offset + 1) + "–" + shownEnd + " of " + page.total + " ",
+        el("p", { id: "page-info" }, page.total === 0 ? "No sample matches." : (offset + 1) + "–" + shownEnd + " of " + page.total + (page.total_is_lower_bound ? "+" : "") + " ",
           pageLink("‹ previous", offset - limit, "prev-page"), " ", pageLink("next ›", offset + limit, "next-page")),
         el("table", { id: "sample-table" }, el("thead", {}, el("tr", {}, ["id", "repeat", "status", "score", "extracted answer"]
           .map((h) => el("th", {}, h)))), body));

@@ -44,6 +44,17 @@ import Testing
     #expect(try store.samplePage(run: run, query: SampleQuery(suite: "docvqa", text: "5_%")).total == 0)
   }
 
+  @Test func aFilteredCountStopsAtTheLimitAndSaysSo() throws {
+    let store = try RunStore()
+    let run = try store.createRun(makeRun())
+    try store.save((0..<(RunStore.countLimit + 5)).map { makeSample(run: run.id, id: String(format: "s%05d", $0)) })
+    let unfiltered = try store.samplePage(run: run.id, query: SampleQuery(suite: "docvqa"))
+    #expect(unfiltered.total == RunStore.countLimit + 5 && !unfiltered.isTotalTruncated)
+    let filtered = try store.samplePage(run: run.id, query: SampleQuery(suite: "docvqa", statuses: [.ok]))
+    #expect(filtered.total == RunStore.countLimit && filtered.isTotalTruncated)
+    #expect(filtered.samples.count == 50)
+  }
+
   @Test func aReadOnlyStoreRefusesWritesAndLeavesTheFileAsItWas() throws {
     let folder = try TemporaryFolder()
     let path = folder.file("runs.sqlite")

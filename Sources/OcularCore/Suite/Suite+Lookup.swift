@@ -50,14 +50,22 @@ extension Suite {
 
   /// Whether a line's bytes contain a needle (an id's text, before the line is parsed).
   private static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-    guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
-    var index = haystack.startIndex
-    let last = haystack.endIndex - needle.count
-    while index <= last {
-      guard let found = haystack[index...last].firstIndex(of: first) else { return false }
-      if haystack[found..<(found + needle.count)].elementsEqual(needle) { return true }
-      index = found + 1
+    guard let first = needle.first else { return true }
+    guard needle.count <= haystack.count else { return false }
+    return haystack.withUnsafeBufferPointer { line in
+      needle.withUnsafeBufferPointer { wanted in
+        let last = line.count - wanted.count
+        var index = 0
+        while index <= last {
+          if line[index] == first {
+            var matched = 1
+            while matched < wanted.count, line[index + matched] == wanted[matched] { matched += 1 }
+            if matched == wanted.count { return true }
+          }
+          index += 1
+        }
+        return false
+      }
     }
-    return false
   }
 }
