@@ -235,7 +235,7 @@ public struct VLMEvalKitImporter: Sendable {
       } else {
         guard let paths = imagePathColumn.flatMap({ cells[$0] }) else { throw fail("row \(index) has no image_path") }
         let names = try copyFiles(
-          paths, field: "image_path", isFirstOnly: false, writer: writer, state: state, fail: fail)
+          paths, field: "image_path", isFirstOnly: false, folder: state.folder, writer: writer, fail: fail)
         state.imagesByIndex[index] = .some(names)
         imageValue = Self.imageValue(names)
       }
@@ -251,7 +251,8 @@ public struct VLMEvalKitImporter: Sendable {
           fields.append((name, imageValue))
         } else if state.auxiliaryFields.contains(name) {
           guard let paths = cells[column] else { throw fail("missing \"\(name)\" (a path)") }
-          let names = try copyFiles(paths, field: name, isFirstOnly: true, writer: writer, state: state, fail: fail)
+          let names = try copyFiles(
+            paths, field: name, isFirstOnly: true, folder: state.folder, writer: writer, fail: fail)
           fields.append((name, .string(names[0])))
         } else {
           fields.append((name, cells[column].map(JSONValue.string) ?? .null))
@@ -358,7 +359,7 @@ public struct VLMEvalKitImporter: Sendable {
   /// `images/`, each once, after checking it is an image; returns their names there. With `isFirstOnly`, only the
   /// first path of a list is used, as RefSpatial's `_normalize_path` does for `mask_path`.
   private func copyFiles(
-    _ cell: String, field: String, isFirstOnly: Bool, writer: SuiteDataWriter, state: State,
+    _ cell: String, field: String, isFirstOnly: Bool, folder: AuxiliaryFolder, writer: SuiteDataWriter,
     fail: (String) -> ImportError
   ) throws(ImportError) -> [String] {
     guard var paths = Self.listOrString(cell) else {
@@ -369,7 +370,7 @@ public struct VLMEvalKitImporter: Sendable {
     var names: [String] = []
     for path in paths {
       let file: AuxiliaryFolder.File
-      switch state.folder.resolve(path, field: field) {
+      switch folder.resolve(path, field: field) {
       case .success(let resolved): file = resolved
       case .failure(let failure): throw fail(failure.message)
       }

@@ -105,6 +105,35 @@ import Testing
         == inode(download.path + "/Location/image/0.png"))
   }
 
+  /// Whether `/dev/shm` and the temporary folder are different file systems, so a hard link between them fails.
+  static let hasSecondFileSystem: Bool = {
+    func device(_ path: String) -> UInt64? {
+      var status = stat()
+      return stat(path, &status) == 0 ? UInt64(status.st_dev) : nil
+    }
+    guard let shm = device("/dev/shm"), let temporary = device(FileManager.default.temporaryDirectory.path) else {
+      return false
+    }
+    return shm != temporary
+  }()
+
+  @Test(.enabled(if: hasSecondFileSystem)) func linkingAcrossFileSystemsCopiesAndSaysSo() throws {
+    let (scratch, workspace) = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let download = URL(fileURLWithPath: "/dev/shm/ocular-meta-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: download) }
+    try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("RefSpatial-Bench"), to: download)
+    let tsv = try Self.writeTSV([("Location/image/0.png", "Location/mask/0.png")], in: scratch)
+    let summary = try VLMEvalKitImporter(
+      source: tsv, destination: workspace.destination("refspatial"), auxiliaryFolder: download.path, isLinking: true
+    ).run()
+    #expect(
+      summary.notes.contains(
+        "2 file(s) were copied, not hard-linked: \(download.path) is on another file system than "
+          + workspace.dataFolder("refspatial")), "\(summary.notes)")
+    #expect(FileManager.default.fileExists(atPath: workspace.dataFolder("refspatial") + "/images/Location/mask/0.png"))
+  }
+
   @Test func aHuggingFaceSnapshotsLinksIntoItsBlobsAreFollowed() throws {
     let (scratch, workspace) = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: scratch) }
