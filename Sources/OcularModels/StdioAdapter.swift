@@ -275,6 +275,7 @@ public actor StdioAdapter: ModelAdapter {
     line.raw("],\"params\":{")
     var fields: [(String, String)] = []
     let parameters = request.parameters
+    if let value = parameters.isAskingForLogprobs { fields.append(("logprobs", value ? "true" : "false")) }
     if let value = parameters.maxTokens { fields.append(("max_tokens", String(value))) }
     if let value = parameters.minPixels { fields.append(("min_pixels", String(value))) }
     if let value = parameters.seed { fields.append(("seed", String(value))) }

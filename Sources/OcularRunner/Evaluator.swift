@@ -217,8 +217,8 @@ public struct Evaluator: Sendable {
       try await withThrowingTaskGroup(of: Void.self) { group in
         var inFlight = 0
         var reader = SampleReader(suite: suite, replaying: item.ledger)
-        // The stored form of the requests' parameters, made again only when they change (they seldom do).
-        var parameters: (value: GenerationParameters, json: String)?
+        // The stored form of the requests' parameters, made once per distinct set (one per repeat: seeds differ).
+        var parametersJSONs: [GenerationParameters: String] = [:]
         while let sample = try reader.next() {
           if let shard = settings.shard, !shard.contains(suite: suite.name, sampleID: sample.id) { continue }
           for repeatIndex in 0..<settings.repeats {
@@ -231,10 +231,13 @@ public struct Evaluator: Sendable {
             }
             let request = builder.request(
               for: sample, suite: suite.name, repeatIndex: repeatIndex, parameters: settings.parameters)
-            if parameters?.value != request.parameters {
-              parameters = (request.parameters, Self.parametersJSON(request.parameters))
-            }
-            let parametersJSON = parameters!.json
+            let parametersJSON =
+              parametersJSONs[request.parameters]
+              ?? {
+                let json = Self.parametersJSON(request.parameters)
+                parametersJSONs[request.parameters] = json
+                return json
+              }()
             group.addTask {
               let record = await self.answer(
                 request, sample: sample, run: run, suite: suite, settings: settings, parametersJSON: parametersJSON)
@@ -407,6 +410,10 @@ public struct Evaluator: Sendable {
       ("seed", parameters.seed.map(Double.init)), ("temperature", parameters.temperature), ("top_p", parameters.topP),
     ]
     var isFirst = true
+    if let value = parameters.isAskingForLogprobs {
+      writer.raw(value ? "\"logprobs\":true" : "\"logprobs\":false")
+      isFirst = false
+    }
     for (key, value) in fields {
       guard let value else { continue }
       writer.raw(isFirst ? "\"\(key)\":" : ",\"\(key)\":")

@@ -57,7 +57,12 @@ struct Eval: AsyncParsableCommand {
   @Option(name: .long, help: "Sampling seed (paper: 0).")
   var seed: Int = GenerationParameters.paper.seed!
 
-  @Option(name: .long, help: "Answers per sample, stored as repeats 0…N−1.")
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Ask the model for the generated tokens' log-probabilities (entropy in ocular analyze).")
+  var logprobs = true
+
+  @Option(name: .long, help: "Answers per sample, stored as repeats 0…N−1; repeat r is sent seed + r.")
   var repeats: Int = 1
 
   @Option(name: .long, help: "Most requests in flight (further capped by the adapter).")
@@ -146,7 +151,8 @@ struct Eval: AsyncParsableCommand {
         let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
         let judgeAdapter = try await judgeSpec?.makeAdapter(settings: adapterSettings())
         let settings = EvaluationSettings(
-          parameters: GenerationParameters(temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed),
+          parameters: GenerationParameters(
+            temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed, isAskingForLogprobs: logprobs),
           promptProfile: promptProfile,
           scoringOptions: ScoringOptions(
             boxed: boxed, boxFormat: boxFormat ?? adapter.description.boxFormat, judge: judgeSpec?.description),
