@@ -13,16 +13,19 @@ public struct PreparedSuite: Sendable {
   public let sampleCount: Int
   /// What the check pass found (line fingerprints, image sizes), so that the evaluation pass trusts it.
   public let ledger: SuiteLedger
+  /// The ids of its samples, for matching a replay file's predictions before the run.
+  public let sampleIDs: Set<String>
 
   /// Reads a whole suite once, validating every record and hashing every image.
   public init(_ suite: Suite) throws(CoreError) {
     var reader = SampleReader(suite: suite, isHashingImages: true)
-    var count = 0
-    while try reader.next() != nil { count += 1 }
+    var ids: Set<String> = []
+    while let sample = try reader.next() { ids.insert(sample.id) }
     self.suite = suite
     self.contentHash = reader.contentHash()
-    self.sampleCount = count
+    self.sampleCount = ids.count
     self.ledger = reader.ledger
+    self.sampleIDs = ids
   }
 }
 
@@ -74,6 +77,7 @@ public struct Evaluator: Sendable {
       observer.validating(suite: suite.name)
       prepared.append(try PreparedSuite(suite))
     }
+    try checkCoverage(of: prepared)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     let run = try store.createRun(
@@ -123,6 +127,7 @@ public struct Evaluator: Sendable {
       }
       prepared.append(item)
     }
+    try checkCoverage(of: prepared)
     let decoder = JSONDecoder()
     let settings = EvaluationSettings(
       parameters: try decoder.decode(GenerationParameters.self, from: Data(run.parametersJSON.utf8)),
@@ -132,6 +137,14 @@ public struct Evaluator: Sendable {
       maximumConsecutiveErrors: maximumConsecutiveErrors)
     try store.setStatus(.running, run: run.id)
     return try await evaluate(run: run, prepared: prepared, settings: settings)
+  }
+
+  /// Lets the adapter check what it can answer (a replay file's predictions against the sample ids) before anything
+  /// is stored, and passes its remarks to the observer.
+  private func checkCoverage(of prepared: [PreparedSuite]) throws {
+    var sampleIDs: [String: Set<String>] = [:]
+    for item in prepared { sampleIDs[item.suite.name] = item.sampleIDs }
+    for note in try adapter.checkCoverage(of: sampleIDs) { observer.noted(note) }
   }
 
   static func suiteRecord(_ item: PreparedSuite, run: Int64) -> RunSuiteRecord {

@@ -15,6 +15,7 @@ struct Eval: AsyncParsableCommand {
       Examples:
         ocular eval --model builtin:baseline --suite all
         ocular eval --model replay:preds.jsonl --suite docvqa,mmstar
+        ocular eval --model replay:outputs/Qwen2.5-VL-7B_MMStar.xlsx --suite mmstar
         ocular eval --model "stdio:python3 adapters/vllm_adapter.py --model Qwen/Qwen3-VL-8B-Instruct"
         ocular eval --model openai:http://127.0.0.1:8000/v1#Qwen3-VL-8B-Instruct --concurrency 64
         ocular eval --resume 3
@@ -23,7 +24,8 @@ struct Eval: AsyncParsableCommand {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "The model: builtin:oracle, builtin:baseline, replay:FILE.jsonl, stdio:COMMAND or openai:URL#MODEL.",
+      "The model: builtin:oracle, builtin:baseline, replay:FILE.jsonl, replay:FILE.xlsx|.tsv|.csv (a VLMEvalKit "
+        + "prediction file; one suite; #MODEL names the model), stdio:COMMAND or openai:URL#MODEL.",
       valueName: "spec"))
   var model: String?
 
