@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -30,8 +31,9 @@ def say(message):
     print("router: " + message, flush=True)
 
 
-def check(name, condition, detail=""):
+def check(name, condition, detail="", detail_on_failure=""):
     RESULTS.append(bool(condition))
+    detail = detail or ("" if condition else detail_on_failure)
     say(("ok   " if condition else "FAIL ") + name + (" (%s)" % detail if detail else ""))
 
 
@@ -100,6 +102,7 @@ http {
   uwsgi_temp_path %(prefix)s/uwsgi;
   scgi_temp_path %(prefix)s/scgi;
   client_max_body_size 64m;
+  client_body_buffer_size 64m;
   upstream models {
     least_conn;
 %(upstreams)s  }
@@ -163,13 +166,16 @@ def main():
     parser.add_argument("--python", required=True, help="the venv's python (scripts/realmodel/setup_venv.sh)")
     parser.add_argument("--ocular", required=True, help="the ocular binary")
     parser.add_argument("--kill-after", type=int, default=15, help="samples stored before a server is killed")
+    parser.add_argument("--checkpoint", help="an existing checkpoint folder (default: build the tiny one)")
     args = parser.parse_args()
 
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="ocular-router-")
-    checkpoint = os.path.join(work, "tiny-qwen3-vl")
-    subprocess.run([args.python, os.path.join(ROOT, "scripts", "realmodel", "make_tiny_qwen3vl.py"),
-                    "--out", checkpoint], check=True, stdout=subprocess.DEVNULL)
+    os.chmod(work, 0o755)  # nginx's workers run as another user and must reach its temporary folders
+    checkpoint = args.checkpoint or os.path.join(work, "tiny-qwen3-vl")
+    if not args.checkpoint:
+        subprocess.run([args.python, os.path.join(ROOT, "scripts", "realmodel", "make_tiny_qwen3vl.py"),
+                        "--out", checkpoint], check=True, stdout=subprocess.DEVNULL)
     servers = Servers(args.python, checkpoint, work)
     try:
         for index in range(3):
@@ -188,7 +194,7 @@ def main():
         reference = subprocess.run([args.ocular] + common + ["--db", reference_db], capture_output=True, text=True,
                                    stdin=subprocess.DEVNULL)
         reference_seconds = time.monotonic() - clock
-        check("undisturbed run exits 0", reference.returncode == 0, reference.stderr.strip()[-300:])
+        check("undisturbed run exits 0", reference.returncode == 0, detail_on_failure=reference.stderr.strip()[-300:])
         before = stored(reference_db)
         check("undisturbed run has no sample in error",
               all(value[0] != "error" for value in before.values()), "%d samples" % len(before))
@@ -201,15 +207,28 @@ def main():
             time.sleep(0.05)
         killed_at = count(disturbed_db)
         servers.kill_model(1)
+        killed = time.monotonic()
         say("killed model server 2 (port %d) after %d samples were stored" % (servers.ports[1], killed_at))
-        time.sleep(2)
-        servers.start_model(1)
-        servers.wait_model(1)
-        say("restarted model server 2, %.1f s after the kill" % (time.monotonic() - clock))
+        restart = {}
+
+        def restart_killed():
+            time.sleep(2)
+            servers.start_model(1)
+            try:
+                servers.wait_model(1)
+                restart["seconds"] = time.monotonic() - killed
+            except SystemExit as error:
+                restart["error"] = str(error)
+
+        restarter = threading.Thread(target=restart_killed)
+        restarter.start()
         output, errors = run.communicate()
         disturbed_seconds = time.monotonic() - clock
+        restarter.join()
+        check("the killed server came back", "seconds" in restart,
+              "%.1f s after the kill" % restart["seconds"] if "seconds" in restart else restart.get("error", ""))
         check("the kill came while the run was going", killed_at < len(before), "%d of %d" % (killed_at, len(before)))
-        check("disturbed run exits 0", run.returncode == 0, errors.strip()[-300:])
+        check("disturbed run exits 0", run.returncode == 0, detail_on_failure=errors.strip()[-300:])
         after = stored(disturbed_db)
         check("no sample in error", all(value[0] != "error" for value in after.values()),
               "; ".join(sorted({value[1] or "" for value in after.values() if value[0] == "error"}))[:300])
@@ -226,6 +245,7 @@ def main():
             "samples": len(before), "reference_seconds": round(reference_seconds, 1),
             "disturbed_seconds": round(disturbed_seconds, 1), "killed_after_samples": killed_at,
             "upstream_failures": refused, "answered_502": bad_gateway,
+            "restart_seconds": round(restart.get("seconds", -1), 1),
             "lost": len(set(before) - set(after)), "errors": sum(1 for v in after.values() if v[0] == "error"),
             "differing": len(differing)}
         say("figures " + json.dumps(figures, sort_keys=True))
