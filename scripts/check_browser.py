@@ -251,7 +251,7 @@ def main():
         shutil.rmtree(folder, ignore_errors=True)
     failed = sum(1 for _, ok in results if not ok)
     print("check_browser: %.1f s" % (time.time() - started))
-    print("%d passed, %d failed" % (len(results) - failed, failed))
+    print("check_browser: %d passed, %d failed" % (len(results) - failed, failed))
     sys.exit(1 if failed else 0)
 
 

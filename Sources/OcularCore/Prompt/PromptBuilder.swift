@@ -57,11 +57,13 @@ public struct PromptBuilder: Sendable {
     }
   }
 
-  /// The request for a sample.
+  /// The request for repeat `repeatIndex` of a sample, sent the seed `parameters.seed + repeatIndex` so that the
+  /// repeats are independent draws and a rerun reproduces them.
   public func request(
     for sample: Sample, suite: String, repeatIndex: Int = 0, parameters: GenerationParameters = .init()
   ) -> Request {
     var parameters = parameters
+    if let seed = parameters.seed { parameters.seed = seed + repeatIndex }
     if let minimum = benchmark.minimumPixels { parameters.minPixels = minimum }
     return Request(
       suite: suite, sampleID: sample.id, repeatIndex: repeatIndex, messages: messages(for: sample),

@@ -63,17 +63,23 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
   public var topP: Double?
   /// The most new tokens to generate.
   public var maxTokens: Int?
-  /// The sampling seed.
+  /// The sampling seed; repeat r of a sample is sent this seed plus r (see ``PromptBuilder``).
   public var seed: Int?
   /// The fewest pixels an image is resized to (OCRBench's reference sets 102,400); nil keeps the processor's default.
   public var minPixels: Int?
+  /// A Boolean value that indicates whether the model is asked for the generated tokens' log-probabilities.
+  public var isAskingForLogprobs: Bool?
 
   /// Creates parameters; nil leaves a setting to the model.
-  public init(temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, seed: Int? = nil) {
+  public init(
+    temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, seed: Int? = nil,
+    isAskingForLogprobs: Bool? = nil
+  ) {
     self.temperature = temperature
     self.topP = topP
     self.maxTokens = maxTokens
     self.seed = seed
+    self.isAskingForLogprobs = isAskingForLogprobs
   }
 
   private enum CodingKeys: String, CodingKey {
@@ -82,6 +88,7 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     case maxTokens = "max_tokens"
     case seed
     case minPixels = "min_pixels"
+    case isAskingForLogprobs = "logprobs"
   }
 }
 

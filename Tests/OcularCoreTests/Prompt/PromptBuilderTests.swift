@@ -122,10 +122,24 @@ struct PromptBuilderTests {
     #expect(request.suite == "docvqa")
     #expect(request.sampleID == "11")
     #expect(request.repeatIndex == 2)
-    #expect(request.parameters == parameters)
+    var expected = parameters
+    expected.seed = 2
+    #expect(request.parameters == expected)
     #expect(request.messages == builder.messages(for: samples[10]))
     #expect(request.reference.baseline == "<answer>unknown</answer>")
     #expect(request.reference.oracle.contains("<answer>\nUnknown\n</answer>"))
+  }
+
+  @Test func eachRepeatIsSentItsOwnSeed() throws {
+    let (suite, samples) = try bundledSamples("docvqa")
+    let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: .paper)
+    let parameters = GenerationParameters(temperature: 0.7, seed: 40)
+    let seeds = (0..<4).map {
+      builder.request(for: samples[0], suite: "docvqa", repeatIndex: $0, parameters: parameters).parameters.seed
+    }
+    #expect(seeds == [40, 41, 42, 43])
+    let unseeded = builder.request(for: samples[0], suite: "docvqa", repeatIndex: 3, parameters: .init())
+    #expect(unseeded.parameters.seed == nil)
   }
 
   @Test func messagesEncodeInTheStdioShape() throws {
