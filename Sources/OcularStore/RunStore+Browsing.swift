@@ -32,11 +32,14 @@ public struct SampleQuery: Sendable, Hashable {
   public var offset: Int
   /// The most samples on the page.
   public var limit: Int
+  /// The most matching samples a filtered query counts (an unfiltered count reads only the index and is exact).
+  public var countLimit: Int
 
   /// Creates a query; by default the first 50 samples of a suite in id order.
   public init(
     suite: String, statuses: [SampleStatus] = [], minimumScore: Double? = nil, maximumScore: Double? = nil,
-    cell: BreakdownKey? = nil, text: String? = nil, order: SampleOrder = .id, offset: Int = 0, limit: Int = 50
+    cell: BreakdownKey? = nil, text: String? = nil, order: SampleOrder = .id, offset: Int = 0, limit: Int = 50,
+    countLimit: Int = 10_000
   ) {
     self.suite = suite
     self.statuses = statuses
@@ -47,6 +50,7 @@ public struct SampleQuery: Sendable, Hashable {
     self.order = order
     self.offset = offset
     self.limit = limit
+    self.countLimit = countLimit
   }
 }
 
@@ -70,17 +74,14 @@ public struct SampleListing: Sendable, Hashable {
 public struct SamplePage: Sendable, Hashable {
   /// The samples on the page, in the query's order.
   public var samples: [SampleListing]
-  /// The samples matching the query, over every page; at most ``RunStore/countLimit`` when the query filters.
+  /// The samples matching the query, over every page; at most the query's ``SampleQuery/countLimit`` when it filters.
   public var total: Int
   /// A Boolean value that indicates whether more samples match than ``total`` says (a filtered count stops at
-  /// ``RunStore/countLimit``, so that a filter never reads a whole run just to count).
+  /// the query's count limit, so that a filter never reads a whole run just to count).
   public var isTotalTruncated: Bool
 }
 
 extension RunStore {
-  /// The most matching samples a filtered page counts.
-  public static let countLimit = 10_000
-
   /// A page of a run's samples of one suite, filtered and sorted; the query walks the samples index and stops at the
   /// page's end, so nothing reads a whole run into memory.
   public func samplePage(run id: Int64, query: SampleQuery) throws(StoreError) -> SamplePage {
@@ -136,14 +137,15 @@ extension RunStore {
             status: SampleStatus(rawValue: row[2]) ?? .error, score: row[3], extractedPrefix: Self.text(row[4]),
             parsed: Self.text(row[5]), errorReason: row[6])
         }
-        // Unfiltered, the count reads only the index; filtered, it stops at `countLimit` matches.
+        // Unfiltered, the count reads only the index; filtered, it stops at the query's count limit.
         let countSQL =
           isFiltered
-          ? "SELECT COUNT(*) FROM (SELECT 1 FROM samples WHERE \(filter) LIMIT \(Self.countLimit + 1))"
+          ? "SELECT COUNT(*) FROM (SELECT 1 FROM samples WHERE \(filter) LIMIT \(query.countLimit + 1))"
           : "SELECT COUNT(*) FROM samples WHERE \(filter)"
         let count = try Int.fetchOne(db, sql: countSQL, arguments: StatementArguments(arguments)) ?? 0
         return SamplePage(
-          samples: listings, total: min(count, Self.countLimit), isTotalTruncated: count > Self.countLimit)
+          samples: listings, total: isFiltered ? min(count, query.countLimit) : count,
+          isTotalTruncated: isFiltered && count > query.countLimit)
       }
     } catch {
       throw .database(path: path, message: Self.message(error))

@@ -161,7 +161,7 @@ extension ViewerPage {
       const series = data.groups.map((g) => ({ title: g.title, values: data.rows.map((r) => r.group_averages[g.id]) }));
       series.push({ title: "Overall", values: data.rows.map((r) => r.overall) });
       for (const s of series) charts.appendChild(barChart(s.title, data.rows.map((r) => "#" + r.run), s.values));
-      show(el("h1", {}, "Paper table"), el("table", { id: "paper-table" }, el("thead", {}, head1, head2), body),
+      show(el("h1", {}, "Paper table"), el("div", { class: "scroll" }, el("table", { id: "paper-table" }, el("thead", {}, head1, head2), body)),
         el("p", { class: "muted" }, data.notes.join(" ")), el("h2", {}, "Group averages"), charts);
     }
     function barChart(title, labels, values) {

@@ -41,6 +41,8 @@ enum ViewerPage {
     td.avg { font-weight: 600; }
     td.answer { max-width: 16em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: ui-monospace, monospace; }
     tr.headline td { font-weight: 600; background: #fafbfc; }
+    .scroll { overflow-x: auto; max-width: 100%; }
+    #paper-table { font-size: 12.5px; }
     .muted { color: var(--muted); }
     .error { color: var(--down); }
     .up { color: var(--up); }

@@ -45,14 +45,18 @@ import Testing
   }
 
   @Test func aFilteredCountStopsAtTheLimitAndSaysSo() throws {
-    let store = try RunStore()
-    let run = try store.createRun(makeRun())
-    try store.save((0..<(RunStore.countLimit + 5)).map { makeSample(run: run.id, id: String(format: "s%05d", $0)) })
-    let unfiltered = try store.samplePage(run: run.id, query: SampleQuery(suite: "docvqa"))
-    #expect(unfiltered.total == RunStore.countLimit + 5 && !unfiltered.isTotalTruncated)
-    let filtered = try store.samplePage(run: run.id, query: SampleQuery(suite: "docvqa", statuses: [.ok]))
-    #expect(filtered.total == RunStore.countLimit && filtered.isTotalTruncated)
-    #expect(filtered.samples.count == 50)
+    let folder = try TemporaryFolder()
+    let run = try makeStore(at: folder.file("runs.sqlite"))
+    let store = try RunStore(readingOnlyAt: folder.file("runs.sqlite"))
+    let unfiltered = try store.samplePage(run: run, query: SampleQuery(suite: "docvqa", limit: 5, countLimit: 10))
+    #expect(unfiltered.total == 30 && !unfiltered.isTotalTruncated)
+    let filtered = try store.samplePage(
+      run: run, query: SampleQuery(suite: "docvqa", statuses: [.ok], limit: 5, countLimit: 10))
+    #expect(filtered.total == 10 && filtered.isTotalTruncated)
+    #expect(filtered.samples.count == 5)
+    let exact = try store.samplePage(
+      run: run, query: SampleQuery(suite: "docvqa", statuses: [.unparsed], limit: 5, countLimit: 10))
+    #expect(exact.total == 10 && !exact.isTotalTruncated)
   }
 
   @Test func aReadOnlyStoreRefusesWritesAndLeavesTheFileAsItWas() throws {
