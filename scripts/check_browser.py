@@ -104,6 +104,9 @@ def main():
         wait = WebDriverWait(driver, 15)
 
         def go(fragment, selector):
+            # Empty the page first: a hash change keeps the document, and the last view's elements must not match.
+            if driver.current_url.startswith(url):
+                driver.execute_script("const m = document.getElementById('main'); if (m) m.replaceChildren();")
             driver.get(url + fragment)
             try:
                 return wait.until(lambda d: d.find_element(By.CSS_SELECTOR, selector))

@@ -63,7 +63,9 @@ enum ViewerPage {
     summary { cursor: pointer; color: var(--muted); }
     .columns { display: grid; grid-template-columns: minmax(280px, 1fr) minmax(320px, 1fr); gap: 20px; }
     .columns > div, .pair > div { min-width: 0; }
-    .columns.diff { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+    .columns.diff { display: block; }
+    .columns.diff table { margin-bottom: 8px; }
+    dl.facts dd { overflow-wrap: anywhere; }
     .pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
     .pair dl.facts { grid-template-columns: max-content minmax(0, 1fr); }
     .images figure { margin: 0 0 10px; }
