@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "OcularRunner", targets: ["OcularRunner"]),
     .library(name: "OcularReports", targets: ["OcularReports"]),
     .library(name: "OcularAnalytics", targets: ["OcularAnalytics"]),
+    .library(name: "OcularViewer", targets: ["OcularViewer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,9 @@ let package = Package(
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
@@ -36,8 +40,8 @@ let package = Package(
       name: "OcularModels",
       dependencies: [
         "OcularCore", .product(name: "Subprocess", package: "swift-subprocess"),
-        .product(name: "SystemPackage", package: "swift-system"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "SystemPackage", package: "swift-system"), "ZIPFoundation",
+        .product(name: "CSV", package: "CSV.swift"), .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ]
@@ -52,11 +56,18 @@ let package = Package(
     .target(name: "OcularRunner", dependencies: ["OcularCore", "OcularModels", "OcularStore"]),
     .target(name: "OcularReports", dependencies: ["OcularCore", "OcularStore"]),
     .target(name: "OcularAnalytics", dependencies: ["OcularCore", "OcularStore", "OcularReports"]),
+    .target(
+      name: "OcularViewer",
+      dependencies: [
+        "OcularCore", "OcularStore", "OcularReports", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ]
+    ),
     .executableTarget(
       name: "ocular",
       dependencies: [
         "OcularCore", "OcularModels", "OcularStore", "OcularRunner", "OcularReports", "OcularAnalytics",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "OcularViewer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
@@ -71,7 +82,7 @@ let package = Package(
     .testTarget(
       name: "OcularModelsTests",
       dependencies: [
-        "OcularModels", .product(name: "NIOCore", package: "swift-nio"),
+        "OcularModels", "ZIPFoundation", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       exclude: ["Fixtures"]
@@ -80,6 +91,7 @@ let package = Package(
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
     .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"], exclude: ["Golden"]),
     .testTarget(name: "OcularAnalyticsTests", dependencies: ["OcularAnalytics", "OcularRunner", "OcularModels"]),
+    .testTarget(name: "OcularViewerTests", dependencies: ["OcularViewer", "OcularRunner", "OcularModels"]),
     .testTarget(name: "ocularTests", dependencies: ["ocular"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -21,6 +21,8 @@ public final class RunStore: Sendable {
   public init(path: String) throws(StoreError) {
     self.path = path
     let manager = FileManager.default
+    var isFolder: ObjCBool = false
+    if manager.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { throw .folder(path: path) }
     if manager.fileExists(atPath: path) {
       try Self.checkExisting(path: path)
     } else {
@@ -62,6 +64,40 @@ public final class RunStore: Sendable {
   public convenience init(existingAt path: String) throws(StoreError) {
     guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
     try self.init(path: path)
+  }
+
+  /// Opens an existing store for reading only: SQLite opens the file read-only, nothing is migrated or written.
+  ///
+  /// A store whose schema lacks a migration this Ocular knows is refused rather than upgraded; any other command
+  /// (`ocular runs`) upgrades it.
+  public init(readingOnlyAt path: String) throws(StoreError) {
+    guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+    try Self.checkExisting(path: path)
+    self.path = path
+    do {
+      var configuration = Configuration()
+      configuration.readonly = true
+      configuration.busyMode = .timeout(30)
+      let pool = try DatabasePool(path: path, configuration: configuration)
+      let applied = try pool.read { db -> Set<String> in
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+      }
+      let unknown = applied.subtracting(Self.migrationIdentifiers).sorted()
+      guard unknown.isEmpty else { throw StoreError.newerSchema(path: path, unknown: unknown) }
+      let lacking = Self.migrationIdentifiers.filter { !applied.contains($0) }
+      guard lacking.isEmpty else {
+        throw StoreError.database(
+          path: path,
+          message: "the store's schema lacks \(lacking.joined(separator: ", ")); run `ocular runs --db \(path)` once "
+            + "to upgrade it, then read it again")
+      }
+      writer = pool
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw .database(path: path, message: Self.message(error))
+    }
   }
 
   /// Opens a store in memory, for tests.

@@ -10,8 +10,8 @@ struct OcularPerf: AsyncParsableCommand {
     commandName: "ocular-perf",
     abstract: "Measure Ocular's throughput, overhead and memory on synthetic suites.",
     subcommands: [
-      EvalBenchmark.self, ScoreBenchmark.self, StdioBenchmark.self, HTTPBenchmark.self, FakeAdapter.self,
-      FakeHTTPServer.self,
+      EvalBenchmark.self, ScoreBenchmark.self, StdioBenchmark.self, HTTPBenchmark.self, ViewBenchmark.self,
+      FakeAdapter.self, FakeHTTPServer.self,
     ]
   )
 }

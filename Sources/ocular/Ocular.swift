@@ -14,7 +14,7 @@ struct Ocular: AsyncParsableCommand {
     version: HarnessInfo.version,
     subcommands: [
       Suites.self, Eval.self, Runs.self, Show.self, Export.self, Import.self, Diff.self, LeaderboardCommand.self,
-      Rescore.self, Merge.self, Analyze.self,
+      Rescore.self, Merge.self, Analyze.self, View.self,
     ]
   )
 }
