@@ -119,7 +119,8 @@ enum ChatRequestBody {
       }
     }
     guard bytes.count == size else {
-      throw .unreadable(path: path, reason: failure == 0 ? "file shrank while read" : String(cString: strerror(failure)))
+      throw .unreadable(
+        path: path, reason: failure == 0 ? "file shrank while read" : String(cString: strerror(failure)))
     }
     return bytes
   }

@@ -161,7 +161,9 @@ public struct OpenAIAdapter: ModelAdapter {
       return ["GET \(url) answered without a model list; the model name \"\(model)\" was not checked"]
     }
     let served = entries.compactMap { $0.objectValue?["id"]?.stringValue }
-    guard served.contains(model) else { throw .modelNotServed(model: model, url: baseURL.absoluteString, served: served) }
+    guard served.contains(model) else {
+      throw .modelNotServed(model: model, url: baseURL.absoluteString, served: served)
+    }
     return []
   }
 }
@@ -308,7 +310,8 @@ extension OpenAIAdapter {
     private let isShutDown = Atomic<Bool>(false)
 
     init(baseURL: URL, options: Options) {
-      let base = baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
+      let base =
+        baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
       completionsURL = base + "/chat/completions"
       modelsURL = base + "/models"
       var headers = HTTPHeaders()

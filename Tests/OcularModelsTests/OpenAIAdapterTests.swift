@@ -215,7 +215,8 @@ struct OpenAIAdapterTests {
         ? .completion("A.", choice: ["logprobs": ["content": tokens]]) : .completion("A.")
     }
     let adapter = adapter(for: server)
-    let asked = try await adapter.generate(textRequest("a", parameters: GenerationParameters(isAskingForLogprobs: true)))
+    let asked = try await adapter.generate(
+      textRequest("a", parameters: GenerationParameters(isAskingForLogprobs: true)))
     #expect(asked.tokenLogprobs == [-0.25, -1.5])
     #expect(asked.meanNegativeLogprob == 0.875)
     #expect(server.completions[0].json["logprobs"] as? Bool == true)
@@ -285,7 +286,8 @@ struct OpenAIAdapterTests {
     let error = await #expect(throws: ModelError.self) {
       try await OpenAIAdapter.connect(baseURL: server.baseURL, model: "Qwen3-VL-8B")
     }
-    #expect(error == .modelNotServed(model: "Qwen3-VL-8B", url: server.baseURL.absoluteString, served: ["qwen3-vl", "ovt2"]))
+    #expect(
+      error == .modelNotServed(model: "Qwen3-VL-8B", url: server.baseURL.absoluteString, served: ["qwen3-vl", "ovt2"]))
     #expect(
       error?.description.hasPrefix(
         "model \"Qwen3-VL-8B\" is not served at \(server.baseURL.absoluteString); served: qwen3-vl, ovt2") == true)
@@ -297,7 +299,10 @@ struct OpenAIAdapterTests {
       request.path.hasSuffix("/models") ? .json(["detail": "Not Found"], status: 404) : .completion("x")
     }
     let adapter = try await OpenAIAdapter.connect(baseURL: server.baseURL, model: "m")
-    #expect(adapter.startupNotes == ["GET \(server.baseURL.absoluteString)/models answered HTTP 404; the model name \"m\" was not checked"])
+    #expect(
+      adapter.startupNotes == [
+        "GET \(server.baseURL.absoluteString)/models answered HTTP 404; the model name \"m\" was not checked"
+      ])
     #expect(try await adapter.generate(textRequest("a")).text == "x")
     await adapter.close()
     await server.stop()
@@ -323,7 +328,9 @@ struct OpenAIAdapterTests {
     #expect(adapter.description.kind == "openai")
     await adapter.close()
     let bad = try AdapterSpec(parsing: "openai:\(server.baseURL.absoluteString)#other")
-    await #expect(throws: ModelError.modelNotServed(model: "other", url: server.baseURL.absoluteString, served: ["served"])) {
+    await #expect(
+      throws: ModelError.modelNotServed(model: "other", url: server.baseURL.absoluteString, served: ["served"])
+    ) {
       try await bad.makeAdapter()
     }
     await server.stop()
@@ -392,7 +399,8 @@ struct OpenAIAdapterTests {
   @Test func slowAnswersTimeOutAndAreRetried() async throws {
     let server = try await LocalHTTPServer { _, _ in
       var reply = LocalHTTPServer.Reply.completion("late")
-      reply.delay = .seconds(2)
+      // Far past the timeout, so a loaded machine that wakes the deadline late still sees it first.
+      reply.delay = .seconds(30)
       return reply
     }
     let adapter = adapter(for: server) {
@@ -442,7 +450,8 @@ struct OpenAIAdapterTests {
   @Test func invalidUTF8InABodyIsRepairedAndNoted() throws {
     let body = ByteBuffer(
       bytes: Array(#"{"choices": [{"message": {"content": "A"#.utf8) + [0xFF] + Array(#"\u0000"}}]}"#.utf8))
-    guard case .success(let response) = OpenAIAdapter.interpret(status: 200, retryAfter: nil, body: body, sentFields: [])
+    guard
+      case .success(let response) = OpenAIAdapter.interpret(status: 200, retryAfter: nil, body: body, sentFields: [])
     else {
       Issue.record("not read")
       return
