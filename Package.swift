@@ -20,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -34,7 +35,8 @@ let package = Package(
       name: "OcularModels",
       dependencies: [
         "OcularCore", .product(name: "Subprocess", package: "swift-subprocess"),
-        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "SystemPackage", package: "swift-system"), "ZIPFoundation",
+        .product(name: "CSV", package: "CSV.swift"),
       ]
     ),
     .target(
@@ -61,7 +63,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "OcularCoreTests", dependencies: ["OcularCore"], exclude: ["Golden", "HostileInput"]),
-    .testTarget(name: "OcularModelsTests", dependencies: ["OcularModels"], exclude: ["Fixtures"]),
+    .testTarget(name: "OcularModelsTests", dependencies: ["OcularModels", "ZIPFoundation"], exclude: ["Fixtures"]),
     .testTarget(name: "OcularStoreTests", dependencies: ["OcularStore"]),
     .testTarget(name: "OcularRunnerTests", dependencies: ["OcularRunner"]),
     .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"], exclude: ["Golden"]),

@@ -5,14 +5,14 @@ import Foundation
 /// | spec | adapter |
 /// |---|---|
 /// | `builtin:oracle`, `builtin:baseline` | ``PolicyAdapter``; `?latency_ms=N` simulates latency for testing |
-/// | `replay:FILE.jsonl` | ``ReplayAdapter`` |
+/// | `replay:FILE.jsonl`, `replay:FILE.xlsx` (`.tsv`, `.csv`), each optionally `#MODEL` | ``ReplayAdapter`` |
 /// | `stdio:COMMAND ARGS` | ``StdioAdapter``, the command run with `/bin/sh -c` |
 /// | `openai:http://host:port/v1#MODEL` | ``OpenAIAdapter`` |
 public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
   /// A built-in policy, with a simulated latency in milliseconds.
   case builtin(PolicyAdapter.Policy, latencyMilliseconds: Int)
-  /// A replay file.
-  case replay(path: String)
+  /// A replay file, with the model name given after `#`, if any.
+  case replay(path: String, model: String? = nil)
   /// A process speaking `ocular/1` on stdin/stdout.
   case stdio(command: String)
   /// An OpenAI-compatible chat-completions endpoint.
@@ -33,6 +33,9 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
     public init() {}
   }
 
+  /// The extensions of replay files; `#MODEL` after one of them names the model.
+  static let replayExtensions: Set<String> = ["jsonl", "xlsx", "tsv", "csv"]
+
   /// Parses a spec.
   public init(parsing text: String) throws(ModelError) {
     if text.hasPrefix("builtin:") {
@@ -49,9 +52,17 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
       }
       self = .builtin(policy, latencyMilliseconds: latency)
     } else if text.hasPrefix("replay:"), text.count > "replay:".count {
-      let path = String(text.dropFirst("replay:".count))
+      var path = String(text.dropFirst("replay:".count))
+      var model: String?
+      if let hash = path.lastIndex(of: "#"), hash != path.startIndex, path.index(after: hash) != path.endIndex,
+        Self.replayExtensions.contains((String(path[..<hash]) as NSString).pathExtension.lowercased())
+      {
+        model = String(path[path.index(after: hash)...])
+        path = String(path[..<hash])
+      }
       // Stored on the run, so a resume from another folder finds the same file.
-      self = .replay(path: path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
+      self = .replay(
+        path: path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path, model: model)
     } else if text.hasPrefix("stdio:") {
       let command = text.dropFirst("stdio:".count).trimmingCharacters(in: .whitespaces)
       guard !command.isEmpty else { throw .invalidSpec(text) }
@@ -72,7 +83,7 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
     switch self {
     case .builtin(let policy, let latency):
       return "builtin:\(policy.rawValue)" + (latency > 0 ? "?latency_ms=\(latency)" : "")
-    case .replay(let path): return "replay:\(path)"
+    case .replay(let path, let model): return "replay:\(path)" + (model.map { "#\($0)" } ?? "")
     case .stdio(let command): return "stdio:\(command)"
     case .openai(let url, let model): return "openai:\(url.absoluteString)#\(model)"
     }
@@ -83,8 +94,8 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
     switch self {
     case .builtin(let policy, let latency):
       return PolicyAdapter(policy: policy, latency: .milliseconds(latency))
-    case .replay(let path):
-      return try ReplayAdapter(path: path)
+    case .replay(let path, let model):
+      return try ReplayAdapter(path: path, model: model)
     case .stdio(let command):
       var options = StdioAdapter.Options()
       options.requestTimeout = settings.requestTimeout

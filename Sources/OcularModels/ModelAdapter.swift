@@ -38,10 +38,21 @@ public protocol ModelAdapter: Sendable {
 
   /// Releases the model (an external process is asked to exit); called once after the last request.
   func close() async
+
+  /// Checks, before a run is created, what the adapter can answer of the samples it will be asked for.
+  ///
+  /// Only a replay file knows in advance: it counts and names its predictions that match no sample and refuses a
+  /// file that matches none. Other adapters have nothing to check.
+  ///
+  /// - Parameter sampleIDs: The sample ids of each suite of the run.
+  /// - Returns: Remarks to show the user.
+  func checkCoverage(of sampleIDs: [String: Set<String>]) throws -> [String]
 }
 
 extension ModelAdapter {
   public func close() async {}
+
+  public func checkCoverage(of sampleIDs: [String: Set<String>]) throws -> [String] { [] }
 }
 
 /// An error of the model layer.
@@ -54,6 +65,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
   case unreadable(path: String, reason: String)
   /// A request the replay file has no prediction for.
   case noPrediction
+  /// A replay file none of whose predictions matches a sample of the run's suites.
+  case replayMatchesNothing(path: String, detail: String)
+  /// A VLMEvalKit prediction file (one dataset) replayed on other than exactly one suite.
+  case replayNeedsOneSuite(path: String, suites: String)
   /// An external adapter failed this request (crash, hang, malformed line, adapter-reported error).
   case adapterFailed(String)
 
@@ -61,13 +76,18 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     switch self {
     case .invalidSpec(let spec):
       return
-        "invalid model spec \"\(spec)\" (expected builtin:oracle, builtin:baseline, replay:FILE.jsonl, stdio:COMMAND or openai:http://HOST:PORT/v1#MODEL)"
+        "invalid model spec \"\(spec)\" (expected builtin:oracle, builtin:baseline, replay:FILE.jsonl, replay:FILE.xlsx, stdio:COMMAND or openai:http://HOST:PORT/v1#MODEL)"
     case .invalidReplay(let path, let line, let message):
       return "\(path):\(line): \(message)"
     case .unreadable(let path, let reason):
       return "\(path): cannot read: \(reason)"
     case .noPrediction:
       return "no prediction"
+    case .replayMatchesNothing(let path, let detail):
+      return "\(path) matches no sample: \(detail)"
+    case .replayNeedsOneSuite(let path, let suites):
+      return
+        "\(path) holds the predictions of one dataset; name its suite with --suite (this run has: \(suites.isEmpty ? "none" : suites))"
     case .adapterFailed(let reason):
       return reason
     }

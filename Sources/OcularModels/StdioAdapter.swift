@@ -76,10 +76,31 @@ public actor StdioAdapter: ModelAdapter {
   }
 
   /// Starts the process and reads its hello.
+  ///
+  /// - Throws: ``ModelError/adapterFailed(_:)`` when the process gives no hello, naming the last lines of its
+  ///   standard error and the log that holds the rest.
   public static func launch(command: String, options: Options = Options()) async throws -> StdioAdapter {
     let adapter = StdioAdapter(command: command, options: options)
-    try await adapter.startSession()
+    do {
+      try await adapter.startSession()
+    } catch ModelError.adapterFailed(let reason) {
+      await adapter.close()
+      throw ModelError.adapterFailed(adapter.startupFailure(reason))
+    }
     return adapter
+  }
+
+  /// The message of a failed start: the reason, the last lines of the process's standard error and the log path.
+  private nonisolated func startupFailure(_ reason: String) -> String {
+    var message = "\(reason): \(command)"
+    let lines = log.lastLines(5)
+    if lines.isEmpty {
+      message += "\n  (nothing on its standard error)"
+    } else {
+      message += "\n  its standard error ended with:\n" + lines.map { "    " + $0 }.joined(separator: "\n")
+    }
+    if let path = log.path { message += "\n  full log: \(path)" }
+    return message
   }
 
   private init(command: String, options: Options) {
@@ -197,7 +218,7 @@ public actor StdioAdapter: ModelAdapter {
           }
           do {
             for try await buffer in execution.standardError {
-              buffer.withUnsafeBytes { log.write(Data($0)) }
+              buffer.withUnsafeBytes { log.writeProcessOutput(Data($0)) }
             }
           } catch {
             // The log misses the rest of standard error; the session goes on until the process exits.
@@ -652,10 +673,16 @@ struct LineSplitter {
 
 /// Appends bytes to a log file from any thread.
 final class LogSink: @unchecked Sendable {
+  /// The file written to, if any.
+  let path: String?
   private let handle: FileHandle?
   private let lock = NSLock()
+  /// The last bytes the process wrote to its standard error, kept to explain a failed start.
+  private var tail: [UInt8] = []
+  private static let tailLimit = 4096
 
   init(path: String?) {
+    self.path = path
     guard let path else {
       handle = nil
       return
@@ -674,6 +701,22 @@ final class LogSink: @unchecked Sendable {
 
   func write(_ text: String) {
     write(Data(text.utf8))
+  }
+
+  /// Writes what the process sent to its standard error, keeping its last bytes.
+  func writeProcessOutput(_ data: Data) {
+    lock.withLock {
+      tail.append(contentsOf: data.suffix(Self.tailLimit))
+      if tail.count > Self.tailLimit { tail.removeFirst(tail.count - Self.tailLimit) }
+      handle?.write(data)
+    }
+  }
+
+  /// The last non-empty lines the process wrote to its standard error, at most `count`.
+  func lastLines(_ count: Int) -> [String] {
+    let text = lock.withLock { String(decoding: tail, as: UTF8.self) }
+    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+    return Array(lines.filter { !$0.isEmpty }.suffix(count))
   }
 
   func close() {

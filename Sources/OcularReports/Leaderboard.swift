@@ -4,8 +4,10 @@ import OcularStore
 
 /// What goes into a leaderboard.
 public struct LeaderboardSettings: Sendable, Hashable {
-  /// The runs, one row each (every run in the store, oldest first, when empty).
+  /// The runs, one row each (every run in the store that did not fail, oldest first, when empty).
   public var runs: [Int64]
+  /// A Boolean value that indicates whether failed runs are rows too when the runs are not listed.
+  public var includesFailedRuns = false
   /// The run the others' relative improvement is measured against; it is added as the first row if not listed.
   public var baseline: Int64?
   /// Put runs in one column even when they score its benchmark under different profiles.
@@ -125,7 +127,10 @@ extension Leaderboard {
   /// Builds a leaderboard from the store.
   public static func build(store: RunStore, settings: LeaderboardSettings = LeaderboardSettings()) throws -> Leaderboard
   {
-    var ids = settings.runs.isEmpty ? Array(try store.runs().map(\.id).reversed()) : settings.runs
+    var ids =
+      settings.runs.isEmpty
+      ? Array(try store.runs().filter { settings.includesFailedRuns || $0.status != .failed }.map(\.id).reversed())
+      : settings.runs
     if let baseline = settings.baseline {
       ids.removeAll { $0 == baseline }
       ids.insert(baseline, at: 0)

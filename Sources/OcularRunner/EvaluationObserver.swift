@@ -10,6 +10,12 @@ public protocol EvaluationObserver: Sendable {
   func progressed(suite: String, done: Int, total: Int)
   /// A suite is scored.
   func suiteFinished(suite: String, summary: SuiteSummary, seconds: Double)
+  /// A remark about the run worth showing (a replay file's predictions that match no sample).
+  func noted(_ message: String)
+}
+
+extension EvaluationObserver {
+  public func noted(_ message: String) {}
 }
 
 /// An observer that ignores everything.

@@ -15,11 +15,14 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
   public var concurrency: Int
   /// The shard of every suite to evaluate (recorded on the run); nil for all samples.
   public var shard: Shard?
+  /// Consecutive model failures of one kind that stop the run as failed (0: never stop).
+  public var maximumConsecutiveErrors: Int
 
   /// Creates settings; the defaults are the paper's protocol (benchmarks.md §2.1).
   public init(
     parameters: GenerationParameters = .paper, promptProfile: PromptProfile = .paper,
-    scoringOptions: ScoringOptions = .init(), repeats: Int = 1, concurrency: Int = 16, shard: Shard? = nil
+    scoringOptions: ScoringOptions = .init(), repeats: Int = 1, concurrency: Int = 16, shard: Shard? = nil,
+    maximumConsecutiveErrors: Int = 20
   ) {
     self.parameters = parameters
     self.promptProfile = promptProfile
@@ -27,6 +30,7 @@ public struct EvaluationSettings: Sendable, Hashable, Codable {
     self.repeats = repeats
     self.concurrency = concurrency
     self.shard = shard
+    self.maximumConsecutiveErrors = maximumConsecutiveErrors
   }
 }
 

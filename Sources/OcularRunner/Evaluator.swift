@@ -13,16 +13,19 @@ public struct PreparedSuite: Sendable {
   public let sampleCount: Int
   /// What the check pass found (line fingerprints, image sizes), so that the evaluation pass trusts it.
   public let ledger: SuiteLedger
+  /// The ids of its samples, for matching a replay file's predictions before the run.
+  public let sampleIDs: Set<String>
 
   /// Reads a whole suite once, validating every record and hashing every image.
   public init(_ suite: Suite) throws(CoreError) {
     var reader = SampleReader(suite: suite, isHashingImages: true)
-    var count = 0
-    while try reader.next() != nil { count += 1 }
+    var ids: Set<String> = []
+    while let sample = try reader.next() { ids.insert(sample.id) }
     self.suite = suite
     self.contentHash = reader.contentHash()
-    self.sampleCount = count
+    self.sampleCount = ids.count
     self.ledger = reader.ledger
+    self.sampleIDs = ids
   }
 }
 
@@ -74,6 +77,7 @@ public struct Evaluator: Sendable {
       observer.validating(suite: suite.name)
       prepared.append(try PreparedSuite(suite))
     }
+    try checkCoverage(of: prepared)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     let run = try store.createRun(
@@ -97,7 +101,9 @@ public struct Evaluator: Sendable {
 
   /// Continues a stored run: checks its suites are unchanged, then asks only for samples without an answer
   /// (samples stored as errors are asked again).
-  public func resume(run: RunRecord, suites: [Suite], concurrency: Int = 16) async throws -> EvaluationOutcome {
+  public func resume(
+    run: RunRecord, suites: [Suite], concurrency: Int = 16, maximumConsecutiveErrors: Int = 20
+  ) async throws -> EvaluationOutcome {
     var recorded = try store.suites(run: run.id)
     // A run killed between its creation and its last suite record: record the missing suites now, in order.
     for (position, name) in run.suiteNames.enumerated() where !recorded.contains(where: { $0.suite == name }) {
@@ -121,14 +127,24 @@ public struct Evaluator: Sendable {
       }
       prepared.append(item)
     }
+    try checkCoverage(of: prepared)
     let decoder = JSONDecoder()
     let settings = EvaluationSettings(
       parameters: try decoder.decode(GenerationParameters.self, from: Data(run.parametersJSON.utf8)),
       promptProfile: PromptProfile(rawValue: run.promptProfile) ?? .paper,
       scoringOptions: try decoder.decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8)),
-      repeats: run.repeats, concurrency: concurrency, shard: run.lineage.shard)
+      repeats: run.repeats, concurrency: concurrency, shard: run.lineage.shard,
+      maximumConsecutiveErrors: maximumConsecutiveErrors)
     try store.setStatus(.running, run: run.id)
     return try await evaluate(run: run, prepared: prepared, settings: settings)
+  }
+
+  /// Lets the adapter check what it can answer (a replay file's predictions against the sample ids) before anything
+  /// is stored, and passes its remarks to the observer.
+  private func checkCoverage(of prepared: [PreparedSuite]) throws {
+    var sampleIDs: [String: Set<String>] = [:]
+    for item in prepared { sampleIDs[item.suite.name] = item.sampleIDs }
+    for note in try adapter.checkCoverage(of: sampleIDs) { observer.noted(note) }
   }
 
   static func suiteRecord(_ item: PreparedSuite, run: Int64) -> RunSuiteRecord {
@@ -145,18 +161,24 @@ public struct Evaluator: Sendable {
     run: RunRecord, prepared: [PreparedSuite], settings: EvaluationSettings
   ) async throws -> EvaluationOutcome {
     var wasInterrupted = false
+    let streak = FailureStreak(limit: settings.maximumConsecutiveErrors)
     do {
       for item in prepared {
-        try await evaluate(item, run: run.id, settings: settings)
+        try await evaluate(item, run: run.id, settings: settings, streak: streak)
       }
     } catch is CancellationError {
       wasInterrupted = true
+    } catch let error as RunnerError {
+      if case .modelFailing = error { try store.setStatus(.failed, run: run.id) }
+      throw error
     }
     try store.setStatus(wasInterrupted ? .interrupted : .completed, run: run.id)
     return EvaluationOutcome(run: try store.run(id: run.id), wasInterrupted: wasInterrupted)
   }
 
-  private func evaluate(_ item: PreparedSuite, run: Int64, settings: EvaluationSettings) async throws {
+  private func evaluate(
+    _ item: PreparedSuite, run: Int64, settings: EvaluationSettings, streak: FailureStreak
+  ) async throws {
     let suite = item.suite
     let start = ContinuousClock.now
     let total = try Self.answerCount(item, settings: settings)
@@ -231,6 +253,9 @@ public struct Evaluator: Sendable {
               // A request cut short by a graceful stop is dropped, not stored as an error; a resume asks it again.
               if record.status == .error, Task.isCancelled { return }
               try await queue.push(record)
+              if let tripped = streak.record(record) {
+                throw RunnerError.modelFailing(run: run, count: tripped.count, reason: tripped.reason)
+              }
             }
             inFlight += 1
           }
@@ -417,5 +442,61 @@ public struct Evaluator: Sendable {
 
   private static func milliseconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+  }
+}
+
+/// Consecutive model failures in completion order: a run stops when `limit` requests in a row fail for one reason.
+final class FailureStreak: @unchecked Sendable {
+  /// The failures in a row that stop a run; 0 never stops it.
+  let limit: Int
+  private let lock = NSLock()
+  private var kind = ""
+  private var reason = ""
+  private var count = 0
+
+  /// Creates a streak that trips after `limit` failures of one kind in a row.
+  init(limit: Int) {
+    self.limit = limit
+  }
+
+  /// Counts a stored sample; returns the streak's length and latest reason when it reaches the limit.
+  ///
+  /// A sample the model answered resets the streak. A replay without a prediction is not a model failure and
+  /// leaves it as it is, as do failures of another kind than the streak's, which start a new streak.
+  func record(_ sample: SampleRecord) -> (count: Int, reason: String)? {
+    guard limit > 0 else { return nil }
+    return lock.withLock {
+      guard sample.status == .error else {
+        count = 0
+        return nil
+      }
+      let reason = sample.errorReason ?? "unknown error"
+      guard reason != ModelError.noPrediction.description else { return nil }
+      let kind = Self.kind(of: reason)
+      if kind == self.kind {
+        count += 1
+      } else {
+        self.kind = kind
+        count = 1
+      }
+      self.reason = reason
+      return count >= limit ? (count, reason) : nil
+    }
+  }
+
+  /// A failure's kind: its reason with every run of digits replaced, so attempt counts and ids do not split it.
+  static func kind(of reason: String) -> String {
+    var kind = ""
+    var isInDigits = false
+    for character in reason {
+      if character.isASCII, character.isNumber {
+        if !isInDigits { kind.append("#") }
+        isInDigits = true
+      } else {
+        kind.append(character)
+        isInDigits = false
+      }
+    }
+    return kind
   }
 }

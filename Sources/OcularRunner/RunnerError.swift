@@ -12,6 +12,8 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
   case nothingToResume(run: Int64)
   /// A setting out of range.
   case invalidSetting(String)
+  /// The model failed this many requests in a row for one reason; the run was stopped and marked failed.
+  case modelFailing(run: Int64, count: Int, reason: String)
 
   public var description: String {
     switch self {
@@ -23,6 +25,10 @@ public enum RunnerError: Error, CustomStringConvertible, Sendable {
       return "run \(run) is complete with no sample in error; nothing to resume"
     case .invalidSetting(let message):
       return message
+    case .modelFailing(let run, let count, let reason):
+      return
+        "run \(run) stopped and marked failed: \(count) requests in a row failed with: \(reason)"
+        + " (answered samples are stored; fix the model, then resume the run)"
     }
   }
 }

@@ -9,6 +9,8 @@ public enum RunStatus: String, Sendable, Codable, Hashable {
   case completed
   /// Stopped by the user before the end; resumable.
   case interrupted
+  /// Stopped because the model could not answer (a streak of failures of one kind); resumable.
+  case failed
 }
 
 /// A run as the store keeps it: what was evaluated, how, and by which harness.

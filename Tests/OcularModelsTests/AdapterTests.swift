@@ -26,7 +26,7 @@ func writeTemporary(_ text: String) throws -> String {
 
   @Test func replayPathsBecomeAbsolute() throws {
     let spec = try AdapterSpec(parsing: "replay:preds.jsonl")
-    guard case .replay(let path) = spec else {
+    guard case .replay(let path, nil) = spec else {
       Issue.record("not a replay spec")
       return
     }
@@ -86,7 +86,7 @@ func writeTemporary(_ text: String) throws -> String {
     ),
     (
       "{\"suite\": \"s\", \"id\": \"1\", \"response\": \"x\"}\n{\"suite\": \"s\", \"id\": 1, \"response\": \"y\"}", 2,
-      "duplicate prediction for s/1"
+      "duplicate prediction for s/1 (first at line 1)"
     ),
   ])
   func malformedLinesNameFileAndLine(_ text: String, _ line: Int, _ message: String) throws {

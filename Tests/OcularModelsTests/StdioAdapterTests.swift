@@ -210,15 +210,21 @@ func outcomes(_ adapter: StdioAdapter, _ texts: [String]) async -> [String: Stri
   }
 
   @Test func badOrMissingHelloIsAClearError() async throws {
-    await #expect(throws: ModelError.adapterFailed("hello speaks protocol ocular/0, expected ocular/1")) {
-      _ = try await launchFake("--mode bad-hello")
-    }
-    await #expect(throws: ModelError.adapterFailed("no hello line within 0.5 seconds")) {
+    let badHello = await #expect(throws: ModelError.self) { _ = try await launchFake("--mode bad-hello") }
+    #expect("\(badHello!)".hasPrefix("hello speaks protocol ocular/0, expected ocular/1: exec python3 "))
+    let noHello = await #expect(throws: ModelError.self) {
       _ = try await launchFake("--mode no-hello") { $0.startupTimeout = .milliseconds(500) }
     }
-    await #expect(throws: ModelError.self) {
-      _ = try await StdioAdapter.launch(command: "exit 4")
+    #expect("\(noHello!)".hasPrefix("no hello line within 0.5 seconds: exec python3 "))
+    let exited = await #expect(throws: ModelError.self) {
+      _ = try await StdioAdapter.launch(command: "echo 'no such model' >&2; exit 4")
     }
+    #expect(
+      "\(exited!)"
+        == "adapter exited (exited(4)) before its hello: echo 'no such model' >&2; exit 4\n"
+        + "  its standard error ended with:\n    no such model")
+    let silent = await #expect(throws: ModelError.self) { _ = try await StdioAdapter.launch(command: "exit 4") }
+    #expect("\(silent!)" == "adapter exited (exited(4)) before its hello: exit 4\n  (nothing on its standard error)")
   }
 
   @Test func standardErrorGoesToTheLog() async throws {

@@ -156,6 +156,11 @@ public struct OpenVLThinkerImporter: Sendable {
           + (problemTypes.isEmpty || dataSources.isEmpty ? "" : ", ")
           + (dataSources.isEmpty ? "" : "data_source in \(dataSources.sorted())"))
     }
+    if writer.linkFallbacks > 0 {
+      notes.append(
+        "\(writer.linkFallbacks) image(s) were copied, not hard-linked: \(imagesFolder) is on another file system "
+          + "than \(destination.dataFolder)")
+    }
     let name = (source as NSString).lastPathComponent
     let origin = "OpenVLThinker \(name), mapped to the \(benchmark.id) schema by ocular import openvlthinker"
     let count: Int

@@ -122,6 +122,8 @@ final class SuiteDataWriter {
   private var isFinished = false
   /// The number of image files written so far.
   private(set) var imageCount = 0
+  /// The number of files copied because hard-linking them failed across file systems.
+  private(set) var linkFallbacks = 0
 
   /// The number of records written so far.
   var recordCount: Int { origins.count }
@@ -210,18 +212,25 @@ final class SuiteDataWriter {
     imageCount += 1
   }
 
-  /// Copies (or hard-links) a file to a relative name under `images/`.
+  /// Copies (or hard-links) a file to a relative name under `images/`; a link across file systems falls back to a
+  /// copy, counted in ``linkFallbacks``.
   func copyImage(from source: String, named name: String, isLinking: Bool) throws(ImportError) {
     let path = try prepareImagePath(name)
-    do {
-      if isLinking {
-        try FileManager.default.linkItem(atPath: source, toPath: path)
-      } else {
-        try FileManager.default.copyItem(atPath: source, toPath: path)
+    if isLinking {
+      if link(source, path) == 0 {
+        imageCount += 1
+        return
       }
+      guard errno == EXDEV else {
+        let reason = String(cString: strerror(errno))
+        throw .io(path: source, reason: "cannot hard-link to \(path): \(reason)")
+      }
+      linkFallbacks += 1
+    }
+    do {
+      try FileManager.default.copyItem(atPath: source, toPath: path)
     } catch {
-      let verb = isLinking ? "hard-link (on one file system only; drop --link to copy)" : "copy"
-      throw .io(path: source, reason: "cannot \(verb) to \(path): \(error.localizedDescription)")
+      throw .io(path: source, reason: "cannot copy to \(path): \(error.localizedDescription)")
     }
     imageCount += 1
   }

@@ -8,6 +8,11 @@ import Foundation
 /// column (base64, a list literal of base64 strings, or the `index` of another row whose image is reused) is
 /// decoded and written once under `images/`, named by `image_path` (or `<index>.png`, `<index>_<i>.png`) with the
 /// extension of the real format; the manifest's image field then names the written file(s).
+///
+/// A meta-only TSV (VLMEvalKit's `meta_only`: no `image` column) names its images by `image_path` instead, a path or
+/// a list literal of paths, relative to (or, absolute, inside) the auxiliary folder; the files are copied or
+/// hard-linked into `images/` under the same relative names. The extra files a benchmark reads (RefSpatial's
+/// `mask_path`) are resolved the same way, whichever kind of TSV names them.
 public struct VLMEvalKitImporter: Sendable {
   /// The TSV file.
   public var source: String
@@ -15,8 +20,12 @@ public struct VLMEvalKitImporter: Sendable {
   public var destination: ImportDestination
   /// A Boolean value that indicates whether the file's MD5 must be one of the benchmark's `DATASET_MD5` values.
   public var isCheckingMD5: Bool
-  /// The folder holding the extra files a benchmark reads (RefSpatial's masks), by the paths the rows give.
+  /// The folder the rows' file paths are relative to (a meta-only TSV's images, RefSpatial's masks); nil for the
+  /// TSV's own folder.
   public var auxiliaryFolder: String?
+  /// A Boolean value that indicates whether files from the auxiliary folder are hard-linked rather than copied (a
+  /// file on another file system is copied, and the summary says so).
+  public var isLinking: Bool
 
   /// The `pandas.read_csv` default NA strings: such a cell is NaN in the reference, so `null` here.
   public static let missingCells: Set<String> = [
@@ -29,12 +38,21 @@ public struct VLMEvalKitImporter: Sendable {
 
   /// Creates an importer.
   public init(
-    source: String, destination: ImportDestination, isCheckingMD5: Bool = false, auxiliaryFolder: String? = nil
+    source: String, destination: ImportDestination, isCheckingMD5: Bool = false, auxiliaryFolder: String? = nil,
+    isLinking: Bool = false
   ) {
     self.source = source
     self.destination = destination
     self.isCheckingMD5 = isCheckingMD5
     self.auxiliaryFolder = auxiliaryFolder
+    self.isLinking = isLinking
+  }
+
+  /// The auxiliary folder used: the one given, else the TSV's folder.
+  public var effectiveAuxiliaryFolder: String {
+    if let auxiliaryFolder { return auxiliaryFolder }
+    let folder = (source as NSString).deletingLastPathComponent
+    return folder.isEmpty ? "." : folder
   }
 
   /// The column name VLMEvalKit uses: lower-cased, except a single upper-case letter A–Z.
@@ -84,17 +102,21 @@ public struct VLMEvalKitImporter: Sendable {
       md5 = digest
       notes.append("MD5 \(digest) is DATASET_MD5 of \(match.key)")
     }
-    if !benchmark.auxiliaryFileFields.isEmpty, auxiliaryFolder == nil {
-      throw .usage(
-        "benchmark \(benchmark.id) reads the files named by \(benchmark.auxiliaryFileFields.joined(separator: ", ")); "
-          + "give --aux-dir, the folder they are relative to")
-    }
-
+    let folder = try AuxiliaryFolder(path: effectiveAuxiliaryFolder)
     let writer = try SuiteDataWriter(template: template, destination: destination)
-    var state = State(imageField: template.manifest.imageField, auxiliaryFields: benchmark.auxiliaryFileFields)
+    var state = State(
+      imageField: template.manifest.imageField, auxiliaryFields: benchmark.auxiliaryFileFields, folder: folder)
     try read(into: writer, state: &state, progress: progress)
     try state.resolvePending(writer: writer, source: source)
 
+    if state.isMetaOnly {
+      notes.append("meta-only TSV: images taken from \(folder.path) by image_path")
+    }
+    if writer.linkFallbacks > 0 {
+      notes.append(
+        "\(writer.linkFallbacks) file(s) were copied, not hard-linked: \(folder.path) is on another file system "
+          + "than \(destination.dataFolder)")
+    }
     if state.sharedImages > 0 {
       notes.append("\(state.sharedImages) image(s) reused by index reference or shared file name")
     }
@@ -115,6 +137,10 @@ public struct VLMEvalKitImporter: Sendable {
   private struct State {
     let imageField: String
     let auxiliaryFields: [String]
+    /// The folder the rows' file paths are relative to.
+    let folder: AuxiliaryFolder
+    /// A Boolean value that indicates whether the TSV has no `image` column, so `image_path` names the files.
+    var isMetaOnly = false
     /// The written image names of every row, by `index`; nil for a row whose image refers to another row.
     var imagesByIndex: [String: [String]?] = [:]
     /// Rows whose image refers to a row not yet read: record number → (source line, referenced index).
@@ -122,9 +148,10 @@ public struct VLMEvalKitImporter: Sendable {
     var sharedImages = 0
     var conflictingNames = 0
 
-    init(imageField: String, auxiliaryFields: [String]) {
+    init(imageField: String, auxiliaryFields: [String], folder: AuxiliaryFolder) {
       self.imageField = imageField
       self.auxiliaryFields = auxiliaryFields
+      self.folder = folder
     }
 
     /// Fills the rows that referred to a later row, once every row is read.
@@ -174,10 +201,13 @@ public struct VLMEvalKitImporter: Sendable {
     guard let indexColumn = columns.firstIndex(of: "index") else {
       throw .invalidSource(path: source, line: 1, message: "no \"index\" column")
     }
-    guard let imageColumn = columns.firstIndex(of: "image") else {
-      throw .invalidSource(path: source, line: 1, message: "no \"image\" column")
-    }
+    let imageColumn = columns.firstIndex(of: "image")
     let imagePathColumn = columns.firstIndex(of: "image_path")
+    guard imageColumn != nil || imagePathColumn != nil else {
+      throw .invalidSource(
+        path: source, line: 1, message: "no \"image\" column (base64 images) or \"image_path\" column (meta-only)")
+    }
+    state.isMetaOnly = imageColumn == nil
     var line = 2 + header.reduce(0) { $0 + Self.newlines(in: $1) }
     var rows = 0
     while let row = reader.next() {
@@ -195,26 +225,17 @@ public struct VLMEvalKitImporter: Sendable {
       }
       guard let index = cells[indexColumn] else { throw fail("missing \"index\"") }
       guard state.imagesByIndex[index] == nil else { throw fail("duplicate index \"\(index)\"") }
-      guard let image = cells[imageColumn] else { throw fail("row \(index) has no image") }
 
       var imageValue: JSONValue
-      if image.utf8.count <= 4 * Self.maximumReferenceLength, PythonString.length(image) <= Self.maximumReferenceLength
-      {
-        switch state.imagesByIndex[image] {
-        case .some(.some(let names)):
-          imageValue = Self.imageValue(names)
-          state.sharedImages += names.count
-        case .some(.none):
-          throw fail("image \"\(image)\" refers to row \(image), whose image is itself a reference")
-        case .none:
-          imageValue = .string(Self.pendingMarker)
-          state.pending[writer.recordCount + 1] = (rowLine, image)
-        }
-        state.imagesByIndex[index] = .some(nil)
+      if let imageColumn {
+        guard let image = cells[imageColumn] else { throw fail("row \(index) has no image") }
+        imageValue = try decodeImageCell(
+          image, index: index, imagePath: imagePathColumn.flatMap { cells[$0] }, record: writer.recordCount + 1,
+          line: rowLine, writer: writer, state: &state, fail: fail)
       } else {
-        let names = try writeImages(
-          image, index: index, imagePath: imagePathColumn.flatMap { cells[$0] }, writer: writer, state: &state,
-          fail: fail)
+        guard let paths = imagePathColumn.flatMap({ cells[$0] }) else { throw fail("row \(index) has no image_path") }
+        let names = try copyFiles(
+          paths, field: "image_path", isFirstOnly: false, folder: state.folder, writer: writer, fail: fail)
         state.imagesByIndex[index] = .some(names)
         imageValue = Self.imageValue(names)
       }
@@ -226,16 +247,20 @@ public struct VLMEvalKitImporter: Sendable {
         if name == state.imageField {
           fields.append((name, imageValue))
           hasImageField = true
+        } else if name == "image_path" && state.isMetaOnly {
+          fields.append((name, imageValue))
+        } else if state.auxiliaryFields.contains(name) {
+          guard let paths = cells[column] else { throw fail("missing \"\(name)\" (a path)") }
+          let names = try copyFiles(
+            paths, field: name, isFirstOnly: true, folder: state.folder, writer: writer, fail: fail)
+          fields.append((name, .string(names[0])))
         } else {
           fields.append((name, cells[column].map(JSONValue.string) ?? .null))
         }
       }
       if !hasImageField { fields.append((state.imageField, imageValue)) }
-      for field in state.auxiliaryFields {
-        guard let relative = fields.first(where: { $0.0 == field })?.1.stringValue else {
-          throw fail("missing \"\(field)\" (a path)")
-        }
-        try copyAuxiliaryFile(relative, field: field, writer: writer, fail: fail)
+      for field in state.auxiliaryFields where !fields.contains(where: { $0.0 == field }) {
+        throw fail("missing \"\(field)\" (a path)")
       }
       try writer.write(fields, origin: rowLine)
       rows += 1
@@ -251,6 +276,34 @@ public struct VLMEvalKitImporter: Sendable {
       break
     }
     progress(rows)
+  }
+
+  /// Decodes a base64 `image` cell (or resolves a reference to another row's image) and returns the image field's
+  /// value; a reference to a row not read yet leaves a placeholder that ``State/resolvePending`` replaces.
+  private func decodeImageCell(
+    _ image: String, index: String, imagePath: String?, record: Int, line rowLine: Int, writer: SuiteDataWriter,
+    state: inout State, fail: (String) -> ImportError
+  ) throws(ImportError) -> JSONValue {
+    var imageValue: JSONValue
+    if image.utf8.count <= 4 * Self.maximumReferenceLength, PythonString.length(image) <= Self.maximumReferenceLength {
+      switch state.imagesByIndex[image] {
+      case .some(.some(let names)):
+        imageValue = Self.imageValue(names)
+        state.sharedImages += names.count
+      case .some(.none):
+        throw fail("image \"\(image)\" refers to row \(image), whose image is itself a reference")
+      case .none:
+        imageValue = .string(Self.pendingMarker)
+        state.pending[record] = (rowLine, image)
+      }
+      state.imagesByIndex[index] = .some(nil)
+    } else {
+      let names = try writeImages(
+        image, index: index, imagePath: imagePath, writer: writer, state: &state, fail: fail)
+      state.imagesByIndex[index] = .some(names)
+      imageValue = Self.imageValue(names)
+    }
+    return imageValue
   }
 
   /// Decodes a row's image cell and writes its files; returns their names under `images/`.
@@ -302,19 +355,36 @@ public struct VLMEvalKitImporter: Sendable {
     return written
   }
 
-  /// Copies a file named by an auxiliary field (RefSpatial's `mask_path`) from the auxiliary folder, once.
-  private func copyAuxiliaryFile(
-    _ relative: String, field: String, writer: SuiteDataWriter, fail: (String) -> ImportError
-  ) throws(ImportError) {
-    guard let name = ImportPath.normalized(relative), name == relative else {
-      throw fail("\(field) \"\(relative)\" must be a relative path without \"..\" or a leading \"./\"")
+  /// Copies (or hard-links) the files a cell names (a path or a list literal of paths) from the auxiliary folder into
+  /// `images/`, each once, after checking it is an image; returns their names there. With `isFirstOnly`, only the
+  /// first path of a list is used, as RefSpatial's `_normalize_path` does for `mask_path`.
+  private func copyFiles(
+    _ cell: String, field: String, isFirstOnly: Bool, folder: AuxiliaryFolder, writer: SuiteDataWriter,
+    fail: (String) -> ImportError
+  ) throws(ImportError) -> [String] {
+    guard var paths = Self.listOrString(cell) else {
+      throw fail("\(field) starts with \"[\" but is not a list of strings")
     }
-    guard !writer.hasImage(named: name) else { return }
-    let path = ((auxiliaryFolder ?? ".") as NSString).appendingPathComponent(name)
-    guard FileManager.default.isReadableFile(atPath: path) else {
-      throw fail("\(field) \"\(relative)\": no such file in \(auxiliaryFolder ?? ".")")
+    guard !paths.isEmpty else { throw fail("\(field) is an empty list") }
+    if isFirstOnly { paths = [paths[0]] }
+    var names: [String] = []
+    for path in paths {
+      let file: AuxiliaryFolder.File
+      switch folder.resolve(path, field: field) {
+      case .success(let resolved): file = resolved
+      case .failure(let failure): throw fail(failure.message)
+      }
+      if !writer.hasImage(named: file.name) {
+        do {
+          _ = try ImportPath.header(ofFile: file.realPath)
+        } catch {
+          throw fail("\(field) \"\(path)\": \(error)")
+        }
+        try writer.copyImage(from: file.realPath, named: file.name, isLinking: isLinking)
+      }
+      names.append(file.name)
     }
-    try writer.copyImage(from: path, named: name, isLinking: false)
+    return names
   }
 
   /// VLMEvalKit's `toliststr`: a cell starting with `[` and ending with `]` is a list literal, anything else one

@@ -15,6 +15,7 @@ struct Eval: AsyncParsableCommand {
       Examples:
         ocular eval --model builtin:baseline --suite all
         ocular eval --model replay:preds.jsonl --suite docvqa,mmstar
+        ocular eval --model replay:outputs/Qwen2.5-VL-7B_MMStar.xlsx --suite mmstar
         ocular eval --model "stdio:python3 adapters/vllm_adapter.py --model Qwen/Qwen3-VL-8B-Instruct"
         ocular eval --model openai:http://127.0.0.1:8000/v1#Qwen3-VL-8B-Instruct --concurrency 64
         ocular eval --resume 3
@@ -23,7 +24,8 @@ struct Eval: AsyncParsableCommand {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "The model: builtin:oracle, builtin:baseline, replay:FILE.jsonl, stdio:COMMAND or openai:URL#MODEL.",
+      "The model: builtin:oracle, builtin:baseline, replay:FILE.jsonl, replay:FILE.xlsx|.tsv|.csv (a VLMEvalKit "
+        + "prediction file; one suite; #MODEL names the model), stdio:COMMAND or openai:URL#MODEL.",
       valueName: "spec"))
   var model: String?
 
@@ -83,6 +85,11 @@ struct Eval: AsyncParsableCommand {
       valueName: "spec"))
   var judge: String?
 
+  @Option(
+    name: .long,
+    help: "Stop the run as failed after this many requests in a row fail for one reason (0: never); resumable.")
+  var maxConsecutiveErrors: Int = 20
+
   @Option(name: .long, help: "Seconds allowed for one request to an external model.")
   var requestTimeout: Int = 600
 
@@ -99,6 +106,7 @@ struct Eval: AsyncParsableCommand {
     if shard != nil && resume != nil { throw ValidationError("--resume continues the run's own shard; drop --shard") }
     if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
     if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    if maxConsecutiveErrors < 0 { throw ValidationError("--max-consecutive-errors must not be negative") }
     if requestTimeout < 1 { throw ValidationError("--request-timeout must be at least 1 second") }
   }
 
@@ -117,10 +125,11 @@ struct Eval: AsyncParsableCommand {
   func run() async throws {
     try await Console.reportingErrors {
       let catalog = SuiteCatalog(root: suites.suitesDir)
-      let runStore = resume == nil ? try RunStore(path: store.db) : try RunStore(existingAt: store.db)
+      let runStore: RunStore
       let reporter = ProgressReporter(isTerminal: Console.isErrorTerminal)
       let outcome: EvaluationOutcome
       if let resume {
+        runStore = try RunStore(existingAt: store.db)
         let run = try runStore.run(id: resume)
         if run.status == .completed, try !runStore.hasErrors(run: resume) {
           throw RunnerError.nothingToResume(run: resume)
@@ -133,11 +142,14 @@ struct Eval: AsyncParsableCommand {
             nil
           }
         let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter, judge: judgeAdapter)
-        outcome = try await Self.cancellableOnSignal {
-          let outcome = try await evaluator.resume(run: run, suites: chosen, concurrency: concurrency)
-          await adapter.close()
-          await judgeAdapter?.close()
-          return outcome
+        outcome = try await reportingFailedRun {
+          try await Self.cancellableOnSignal {
+            let outcome = try await evaluator.resume(
+              run: run, suites: chosen, concurrency: concurrency, maximumConsecutiveErrors: maxConsecutiveErrors)
+            await adapter.close()
+            await judgeAdapter?.close()
+            return outcome
+          }
         }
       } else {
         let spec = try AdapterSpec(parsing: model ?? "")
@@ -148,19 +160,23 @@ struct Eval: AsyncParsableCommand {
         let adapter = try await spec.makeAdapter(settings: adapterSettings())
         let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
         let judgeAdapter = try await judgeSpec?.makeAdapter(settings: adapterSettings())
+        // Created only once the model answered its start-up check: a model that cannot be reached leaves no store.
+        runStore = try RunStore(path: store.db)
         let settings = EvaluationSettings(
           parameters: GenerationParameters(
             temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed, isAskingForLogprobs: logprobs),
           promptProfile: promptProfile,
           scoringOptions: ScoringOptions(
             boxed: boxed, boxFormat: boxFormat ?? adapter.description.boxFormat, judge: judgeSpec?.description),
-          repeats: repeats, concurrency: concurrency, shard: shard)
+          repeats: repeats, concurrency: concurrency, shard: shard, maximumConsecutiveErrors: maxConsecutiveErrors)
         let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter, judge: judgeAdapter)
-        outcome = try await Self.cancellableOnSignal {
-          let outcome = try await evaluator.start(suites: chosen, modelSpec: spec.description, settings: settings)
-          await adapter.close()
-          await judgeAdapter?.close()
-          return outcome
+        outcome = try await reportingFailedRun {
+          try await Self.cancellableOnSignal {
+            let outcome = try await evaluator.start(suites: chosen, modelSpec: spec.description, settings: settings)
+            await adapter.close()
+            await judgeAdapter?.close()
+            return outcome
+          }
         }
       }
       reporter.finish()
@@ -175,12 +191,31 @@ struct Eval: AsyncParsableCommand {
           ? "Suites without imported data used their bundled sample sets.\n" : ""
         Console.print(
           "\n\(sampleNote)Stored as run \(id) in \(store.db).\n"
-            + "Look at it with: ocular show \(id)   |   ocular export \(id) --format jsonl\n")
+            + "Look at it with: ocular show \(id)\(store.argument)   |   "
+            + "ocular export \(id) --format jsonl\(store.argument)\n")
       }
       if outcome.wasInterrupted {
-        Console.note("ocular: interrupted; answered samples are stored. Resume with: ocular eval --resume \(id)")
+        Console.note("ocular: interrupted; answered samples are stored. Resume with: \(resumeCommand(id))")
         throw ExitCode(130)
       }
+    }
+  }
+
+  /// The command that resumes a run, with this invocation's database and suites folder.
+  func resumeCommand(_ run: Int64) -> String {
+    "ocular eval --resume \(run)\(store.argument)\(suites.argument)"
+  }
+
+  /// Runs an evaluation; a run stopped as failed is reported with the command that resumes it.
+  func reportingFailedRun(
+    _ body: () async throws -> EvaluationOutcome
+  ) async throws -> EvaluationOutcome {
+    do {
+      return try await body()
+    } catch RunnerError.modelFailing(let run, let count, let reason) {
+      Console.note("ocular: error: \(RunnerError.modelFailing(run: run, count: count, reason: reason))")
+      Console.note("Resume with: \(resumeCommand(run))")
+      throw ExitCode(3)
     }
   }
 

@@ -40,11 +40,15 @@ struct ImportTargetOptions: ParsableArguments {
 struct ImportVLMEvalKit: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vlmevalkit",
-    abstract: "Import a VLMEvalKit TSV (e.g. MMStar.tsv), decoding its base64 images.",
+    abstract: "Import a VLMEvalKit TSV: base64 images (e.g. MMStar.tsv) or meta-only image paths (RefSpatial.tsv).",
     discussion: """
+      A TSV without an "image" column is meta-only: its image_path cells (a path or a list literal of paths) and \
+      the files a benchmark reads (RefSpatial's mask_path) are taken from --aux-dir (default: the TSV's folder). \
+      docs/import.md says per benchmark which files to fetch.
       Examples:
         ocular import vlmevalkit ~/LMUData/MMStar.tsv --suite mmstar --check-md5
         ocular import vlmevalkit RefSpatial.tsv --suite refspatial --aux-dir RefSpatial-Bench
+        ocular import vlmevalkit ~/LMUData/DocVQA_VAL_local.tsv --suite docvqa --aux-dir ~/LMUData --link
       """)
 
   @Argument(help: ArgumentHelp("The TSV file.", valueName: "file.tsv"))
@@ -57,13 +61,19 @@ struct ImportVLMEvalKit: AsyncParsableCommand {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("The folder holding the extra files rows name (RefSpatial's mask_path).", valueName: "path"))
+    help: ArgumentHelp(
+      "The folder the rows' file paths are relative to: a meta-only TSV's image_path, RefSpatial's mask_path "
+        + "(default: the TSV's folder).", valueName: "path"))
   var auxDir: String?
+
+  @Flag(name: .long, help: "Hard-link files from --aux-dir instead of copying them (copied across file systems).")
+  var link = false
 
   func run() async throws {
     try await Console.reportingErrors {
       let importer = VLMEvalKitImporter(
-        source: file, destination: target.destination, isCheckingMD5: checkMd5, auxiliaryFolder: auxDir)
+        source: file, destination: target.destination, isCheckingMD5: checkMd5, auxiliaryFolder: auxDir,
+        isLinking: link)
       let isTerminal = Console.isErrorTerminal
       let summary = try importer.run { rows in
         if isTerminal { FileHandle.standardError.write(Data("\rimporting: \(rows) rows".utf8)) }
@@ -95,7 +105,7 @@ struct ImportOpenVLThinker: AsyncParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The folder the rows' image paths are relative to.", valueName: "path"))
   var imagesDir: String
 
-  @Flag(name: .long, help: "Hard-link images instead of copying them (same file system only).")
+  @Flag(name: .long, help: "Hard-link images instead of copying them (copied across file systems).")
   var link = false
 
   @Flag(name: .long, help: "Skip (and count) rows whose image is missing instead of failing.")

@@ -10,7 +10,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
     commandName: "leaderboard",
     abstract: "Export the paper-style table of runs: six groups of three benchmarks, averages, a row per run.",
     discussion: """
-      Without runs, every stored run is a row. With --baseline, each other run's relative improvement \
+      Without runs, every stored run is a row except runs stopped as failed (--include-failed adds them). With --baseline, each other run's relative improvement \
       ((run − baseline) / baseline) is shown per benchmark, as in the paper's figure. Rule-only cells are marked †, \
       sample-set cells *. The HTML report is one file with bar charts, the table and the worst samples per \
       benchmark. Runs scoring a benchmark under different profiles are refused unless --force.
@@ -41,6 +41,9 @@ struct LeaderboardCommand: AsyncParsableCommand {
       "The output file, - for standard output (default: leaderboard.<format> beside the database).", valueName: "file"))
   var out: String?
 
+  @Flag(name: .long, help: "Without listed runs, include runs stopped as failed (left out by default).")
+  var includeFailed = false
+
   @Flag(name: .long, help: "Put runs in one column even when their scoring profiles differ.")
   var force = false
 
@@ -64,9 +67,10 @@ struct LeaderboardCommand: AsyncParsableCommand {
     try await Console.reportingErrors {
       try await ComparisonConsole.refusingClearly {
         let runStore = try RunStore(existingAt: store.db)
-        let settings = LeaderboardSettings(
+        var settings = LeaderboardSettings(
           runs: runs, baseline: baseline, isForced: force, includesStatistics: format == .json || format == .html,
           worstCount: format == .html ? worst : 0, replicates: bootstrap, seed: seed)
+        settings.includesFailedRuns = includeFailed
         let board = try Leaderboard.build(store: runStore, settings: settings)
         guard !board.rows.isEmpty else {
           Console.note(

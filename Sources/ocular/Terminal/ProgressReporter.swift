@@ -54,6 +54,11 @@ final class ProgressReporter: EvaluationObserver, @unchecked Sendable {
     }
   }
 
+  func noted(_ message: String) {
+    if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    Console.note("ocular: note: \(message)")
+  }
+
   func suiteFinished(suite: String, summary: SuiteSummary, seconds: Double) {
     let line =
       "\(suite): \(formatScore(summary.headline)) \(summary.headlineMetric) on \(summary.count) samples "

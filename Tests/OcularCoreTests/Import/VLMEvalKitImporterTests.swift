@@ -209,7 +209,11 @@ struct VLMEvalKitImporterTests {
       try workspace.copyBundled("mmstar")
       let noImage = folder.appendingPathComponent("noimage.tsv").path
       try Data("index\tquestion\tanswer\n1\tq\tA\n".utf8).write(to: URL(fileURLWithPath: noImage))
-      #expect(throws: ImportError.invalidSource(path: noImage, line: 1, message: "no \"image\" column")) {
+      #expect(
+        throws: ImportError.invalidSource(
+          path: noImage, line: 1,
+          message: "no \"image\" column (base64 images) or \"image_path\" column (meta-only)")
+      ) {
         try VLMEvalKitImporter(source: noImage, destination: workspace.destination("mmstar")).run()
       }
       let duplicate = folder.appendingPathComponent("duplicate.tsv").path

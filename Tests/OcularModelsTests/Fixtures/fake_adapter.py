@@ -16,13 +16,15 @@ Modes (--mode):
   unknown-id    answers request number --after with an id nobody asked for, then the real answer later never
   missing-text  answers request number --after without "text"
   error         answers request number --after with {"id", "error": "boom"}
+  fail-from     answers every request after the first --after with an error naming its number
+  die-early     writes a reason to stderr and exits with status 1 before its hello
   bad-hello     says a wrong protocol in its hello
   no-hello      prints nothing and waits
   no-read       says hello, then never reads stdin (requests pile up in the pipe) and never answers
   close-output  reads one request, closes stdout and stderr, reads stdin to its end, then exits with status 5
   slow-start    says hello, then waits --latency-ms before reading stdin at all; answers in order, and answers an
                 error for any request whose id ("r<number>") is not above the previous one
-A crash or hang happens only in the first process: a marker file (--state) records it, so the restarted
+A crash, hang or fail-from happens only in the first process: a marker file (--state) records it, so the restarted
 process behaves normally.
 """
 import argparse
@@ -49,7 +51,7 @@ first_process = True
 if args.state:
     first_process = not os.path.exists(args.state)
     open(args.state, "a").close()
-mode = args.mode if first_process or args.mode not in ("crash", "hang") else "normal"
+mode = args.mode if first_process or args.mode not in ("crash", "hang", "fail-from") else "normal"
 
 
 def send(obj=None, raw=None):
@@ -70,7 +72,11 @@ def answer_text(request):
 
 sys.stderr.write("fake adapter starting in mode %s\n" % mode)
 sys.stderr.flush()
-if mode == "bad-hello":
+if mode == "die-early":
+    sys.stderr.write("loading the model failed: no checkpoint at /nowhere\n")
+    sys.stderr.flush()
+    sys.exit(1)
+elif mode == "bad-hello":
     send({"protocol": "ocular/0", "model": "fake"})
 elif mode == "no-hello":
     time.sleep(3600)
@@ -131,6 +137,8 @@ for raw_line in sys.stdin.buffer:
         send({"id": "nobody", "text": "stray"})
     elif mode == "missing-text" and count == args.after:
         send({"id": rid})
+    elif mode == "fail-from" and count > args.after:
+        send({"id": rid, "error": "out of memory serving request %d" % count})
     elif mode == "error" and count == args.after:
         send({"id": rid, "error": "boom"})
     else:
