@@ -3,6 +3,7 @@
 #
 #   bash scripts/check_real_model.sh            (run by .ci/run after swift test)
 #
+# 0. runs the adapters' Python unit tests (adapters/tests, standard library only);
 # 1. sets up the Python venv (scripts/realmodel/setup_venv.sh; cached outside the clone, first install ~5 min);
 # 2. builds two tiny random-weight Qwen3-VL checkpoints (scripts/realmodel/make_tiny_qwen3vl.py), one of them
 #    scripted to answer <think>ok</think>A;
@@ -62,6 +63,12 @@ assert() {  # assert LABEL CONDITION-STATUS DETAIL
 step_start=0
 step() { step_start=$SECONDS; echo "== $*"; }
 step_done() { echo "== $1: $((SECONDS - step_start)) s"; }
+
+# --- 0. the adapters' unit tests (standard library; vLLM is faked) -------------------------------------------------
+step "adapter unit tests"
+python3 -m unittest discover -s adapters/tests >"$work/unittest.log" 2>&1
+assert "adapters/tests: python3 -m unittest discover" $? "$(grep -E '^(Ran|OK|FAILED)' "$work/unittest.log" | tr '\n' ' ')"
+step_done "adapter unit tests"
 
 # --- 1. the venv ---------------------------------------------------------------------------------------------
 step "venv"
