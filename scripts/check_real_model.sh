@@ -18,6 +18,8 @@
 #       scores are identical.
 # Each assertion prints one line (ok / FAIL); the last line is "real-model: N passed, M failed"; exit 1 on any
 # failure. Nothing is downloaded from the Hugging Face Hub (HF_HUB_OFFLINE=1, TRANSFORMERS_OFFLINE=1).
+# The body is one { } block, so bash reads all of it before running any: editing the file mid-run is harmless.
+{
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -108,16 +110,21 @@ adapter_command() {  # adapter_command CHECKPOINT [ADAPTER OPTIONS...]: the stdi
   shift
   printf 'stdio:%q %q --model %q --device-map cpu --dtype float32' "$python" "$root/adapters/transformers_adapter.py" \
     "$checkpoint"
-  printf ' %q' "$@"
+  if [ "$#" -gt 0 ]; then printf ' %q' "$@"; fi
 }
 
+eval_limit=420  # seconds one ocular eval may take before it is stopped (SIGTERM, then SIGKILL 15 s later)
 run_eval() {  # run_eval LABEL DB MODEL-SPEC [EVAL OPTIONS...]: runs ocular eval, asserts it exits 0
   local label="$1" db="$2" spec="$3"
   shift 3
   local started=$SECONDS
-  "$ocular" eval --db "$db" --model "$spec" "$@" >"$work/$label.out" 2>&1
+  timeout --kill-after=15 "$eval_limit" "$ocular" eval --db "$db" --model "$spec" --request-timeout 120 "$@" \
+    >"$work/$label.out" 2>&1
   local status=$?
-  assert "$label: ocular eval exits 0" "$status" "exit $status, $((SECONDS - started)) s; $(grep -v '^\s*$' "$work/$label.out" | tail -n 1)"
+  local last
+  last="$(grep -v '^\s*$' "$work/$label.out" | tail -n 1)"
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then last="did not finish within $eval_limit s and was stopped; last line: $last"; fi
+  assert "$label: ocular eval exits 0" "$status" "exit $status, $((SECONDS - started)) s; $last"
 }
 
 start_serve() {  # start_serve CHECKPOINT: transformers serve on a free 127.0.0.1 port; sets serve_pid and port
@@ -186,3 +193,5 @@ if [ "$failed" -gt 0 ]; then
 fi
 echo "real-model: $passed passed, $failed failed"
 [ "$failed" = 0 ]
+exit
+}

@@ -8,6 +8,7 @@ Each failed assertion prints one line starting with "FAIL " and the command exit
 starting with "ok ". The databases are only read.
 """
 import argparse
+import os
 import sqlite3
 import sys
 from collections import defaultdict
@@ -32,10 +33,14 @@ def open_read_only(path):
 
 
 def rows(db, run, columns):
+    """The run's samples; none when the database does not exist (the eval stopped before storing anything)."""
+    if not os.path.exists(db):
+        return []
     with open_read_only(db) as connection:
         cursor = connection.execute("SELECT %s FROM samples WHERE run_id = ? ORDER BY suite, sample_id, repeat"
                                     % ", ".join(columns), (run,))
-        return [dict(zip(columns, row)) for row in cursor]
+        return [dict(zip(columns, [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in row]))
+                for row in cursor]
 
 
 def check_samples(args):

@@ -242,7 +242,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True, help="the checkpoint folder to write (replaced if it exists)")
     parser.add_argument("--scripted", action="store_true", help="greedy answer always " + SCRIPTED_ANSWER)
-    parser.add_argument("--bench", default="benchmarks", help="the suites whose texts train the vocabulary")
+    parser.add_argument("--bench", default=os.path.join(os.path.dirname(os.path.dirname(HERE)), "benchmarks"),
+                        help="the suites whose texts train the vocabulary (default: the checkout's benchmarks/)")
     parser.add_argument("--vocab-size", type=int, default=3000, help="learned tokens before the 26 added ones")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random weights")
     parser.add_argument("--no-check", action="store_true", help="skip loading it back and generating")
