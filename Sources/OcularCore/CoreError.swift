@@ -4,6 +4,8 @@ public enum CoreError: Error, CustomStringConvertible, Equatable, Sendable {
   case invalidInput(path: String, line: Int?, message: String)
   /// A suite name that no folder provides.
   case unknownSuite(String, available: [String])
+  /// A suites folder that holds no suite.
+  case noSuites(root: String)
   /// A benchmark id that no definition provides.
   case unknownBenchmark(String, path: String)
   /// A file or folder that could not be read.
@@ -17,7 +19,12 @@ public enum CoreError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(path): \(message)"
     case .unknownSuite(let name, let available):
       let list = available.isEmpty ? "none" : available.joined(separator: ", ")
-      return "unknown suite \"\(name)\" (available: \(list))"
+      let suggestion = Spelling.closest(to: name, among: available).map { "did you mean \"\($0)\"? " } ?? ""
+      return "unknown suite \"\(name)\" (\(suggestion)available: \(list))"
+    case .noSuites(let root):
+      return
+        "\(root): no suite folders here; run from the Ocular repository root, or name the suites folder with "
+        + "--suites-dir DIR (or OCULAR_SUITES_DIR)"
     case .unknownBenchmark(let id, let path):
       return "\(path): unknown benchmark \"\(id)\""
     case .unreadable(let path, let reason):

@@ -75,8 +75,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
   public var description: String {
     switch self {
     case .invalidSpec(let spec):
+      let suggestion = Self.suggestion(for: spec).map { "did you mean \"\($0)\"? " } ?? ""
       return
-        "invalid model spec \"\(spec)\" (expected builtin:oracle, builtin:baseline, replay:FILE.jsonl, replay:FILE.xlsx, stdio:COMMAND or openai:http://HOST:PORT/v1#MODEL)"
+        "invalid model spec \"\(spec)\" (\(suggestion)expected builtin:oracle, builtin:baseline, replay:FILE.jsonl, replay:FILE.xlsx, stdio:COMMAND or openai:http://HOST:PORT/v1#MODEL)"
     case .invalidReplay(let path, let line, let message):
       return "\(path):\(line): \(message)"
     case .unreadable(let path, let reason):
@@ -90,6 +91,27 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
         "\(path) holds the predictions of one dataset; name its suite with --suite (this run has: \(suites.isEmpty ? "none" : suites))"
     case .adapterFailed(let reason):
       return reason
+    }
+  }
+}
+
+extension ModelError {
+  /// A likely intended spec for a mistyped one: a near adapter kind, or a near built-in policy.
+  static func suggestion(for spec: String) -> String? {
+    let kinds = ["builtin", "replay", "stdio", "openai"]
+    guard let colon = spec.firstIndex(of: ":") else {
+      return Spelling.closest(to: spec, among: PolicyAdapter.Policy.allCases.map(\.rawValue)).map { "builtin:" + $0 }
+    }
+    let kind = String(spec[..<colon])
+    let body = String(spec[spec.index(after: colon)...])
+    if !kinds.contains(kind) {
+      return Spelling.closest(to: kind, among: kinds).map { $0 + ":" + body }
+    }
+    guard kind == "builtin" else { return nil }
+    let name = String(body.prefix { $0 != "?" })
+    let options = String(body.dropFirst(name.count))
+    return Spelling.closest(to: name, among: PolicyAdapter.Policy.allCases.map(\.rawValue)).map {
+      "builtin:" + $0 + options
     }
   }
 }

@@ -70,14 +70,31 @@ public struct Evaluator: Sendable {
   public func start(
     suites: [Suite], modelSpec: String, settings: EvaluationSettings
   ) async throws -> EvaluationOutcome {
-    guard settings.repeats >= 1 else { throw RunnerError.invalidSetting("--repeats must be at least 1") }
-    guard settings.concurrency >= 1 else { throw RunnerError.invalidSetting("--concurrency must be at least 1") }
+    let prepared = try Self.check(suites, observer: observer)
+    try Self.checkCoverage(of: prepared, adapter: adapter, observer: observer)
+    return try await start(prepared: prepared, modelSpec: modelSpec, settings: settings)
+  }
+
+  /// Reads and checks every record and image of some suites, before anything is stored.
+  public static func check(
+    _ suites: [Suite], observer: any EvaluationObserver = SilentObserver()
+  ) throws(CoreError) -> [PreparedSuite] {
     var prepared: [PreparedSuite] = []
     for suite in suites {
       observer.validating(suite: suite.name)
       prepared.append(try PreparedSuite(suite))
     }
-    try checkCoverage(of: prepared)
+    return prepared
+  }
+
+  /// Creates a run of suites already checked (``check(_:observer:)``, and for the adapter
+  /// ``checkCoverage(of:adapter:observer:)``) and evaluates it.
+  public func start(
+    prepared: [PreparedSuite], modelSpec: String, settings: EvaluationSettings
+  ) async throws -> EvaluationOutcome {
+    guard settings.repeats >= 1 else { throw RunnerError.invalidSetting("--repeats must be at least 1") }
+    guard settings.concurrency >= 1 else { throw RunnerError.invalidSetting("--concurrency must be at least 1") }
+    let suites = prepared.map(\.suite)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     let run = try store.createRun(
@@ -127,7 +144,7 @@ public struct Evaluator: Sendable {
       }
       prepared.append(item)
     }
-    try checkCoverage(of: prepared)
+    try Self.checkCoverage(of: prepared, adapter: adapter, observer: observer)
     let decoder = JSONDecoder()
     let settings = EvaluationSettings(
       parameters: try decoder.decode(GenerationParameters.self, from: Data(run.parametersJSON.utf8)),
@@ -141,7 +158,9 @@ public struct Evaluator: Sendable {
 
   /// Lets the adapter check what it can answer (a replay file's predictions against the sample ids) before anything
   /// is stored, and passes its remarks to the observer.
-  private func checkCoverage(of prepared: [PreparedSuite]) throws {
+  public static func checkCoverage(
+    of prepared: [PreparedSuite], adapter: any ModelAdapter, observer: any EvaluationObserver
+  ) throws {
     var sampleIDs: [String: Set<String>] = [:]
     for item in prepared { sampleIDs[item.suite.name] = item.sampleIDs }
     for note in try adapter.checkCoverage(of: sampleIDs) { observer.noted(note) }

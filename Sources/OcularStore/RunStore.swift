@@ -21,6 +21,8 @@ public final class RunStore: Sendable {
   public init(path: String) throws(StoreError) {
     self.path = path
     let manager = FileManager.default
+    var isFolder: ObjCBool = false
+    if manager.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { throw .folder(path: path) }
     if manager.fileExists(atPath: path) {
       try Self.checkExisting(path: path)
     } else {

@@ -2,6 +2,8 @@
 public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
   /// No store exists at the path, for a command that only reads one.
   case missing(path: String)
+  /// The path is a folder, not a database file.
+  case folder(path: String)
   /// The file is not an SQLite database.
   case notADatabase(path: String)
   /// The file is an SQLite database, but not Ocular's.
@@ -17,6 +19,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
     switch self {
     case .missing(let path):
       return "\(path): no run store here (`ocular eval` creates one; --db picks another)"
+    case .folder(let path):
+      let example = (path.hasSuffix("/") ? path : path + "/") + "ocular.sqlite"
+      return "\(path) is a folder; --db takes a database file, such as \(example)"
     case .notADatabase(let path):
       return "\(path): not an SQLite database (left untouched)"
     case .foreignDatabase(let path):

@@ -87,8 +87,8 @@ import Testing
       result.standardError.trimmingCharacters(in: .newlines)
         == "ocular: error: \(suites)/docvqa/samples.jsonl:7: path \"images/../../secret.png\" contains \"..\"; paths must stay inside the suite folder"
     )
-    let runs = try workspace.run(["runs", "--json"])
-    #expect(runs.standardOutput == "[]\n")
+    // Checked before anything is stored: no database is left behind.
+    #expect(!FileManager.default.fileExists(atPath: workspace.file("results/ocular.sqlite")))
   }
 
   @Test func listingCommandsAndErrors() throws {

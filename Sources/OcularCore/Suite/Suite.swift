@@ -143,17 +143,28 @@ public struct SuiteCatalog: Sendable {
     }
   }
 
-  /// Opens the suites a selection names: `all`, or a comma-separated list of suite names.
+  /// Opens the suites a selection names: `all`, or a comma-separated list of suite names, benchmark titles or
+  /// suite titles (`docvqa` or `DocVQA`, `refcoco_plus` or `RefCOCO+`), in any case.
+  ///
+  /// - Throws: ``CoreError/noSuites(root:)`` when the folder holds no suite, ``CoreError/unknownSuite(_:available:)``
+  ///   (with a suggestion when one is near) for a name no suite answers to.
   public func open(selection: [String]) throws(CoreError) -> [Suite] {
     let available = try openAll()
-    let names = selection.flatMap { $0.split(separator: ",").map { String($0) } }
-    if names.isEmpty || names.contains("all") { return available }
+    guard !available.isEmpty else { throw .noSuites(root: root) }
+    let names = selection.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    if names.isEmpty || names.contains(where: { $0.lowercased() == "all" }) { return available }
     var chosen: [Suite] = []
     for name in names {
-      guard let suite = available.first(where: { $0.name == name }) else {
+      let key = name.lowercased()
+      guard
+        let suite = available.first(where: { $0.name.lowercased() == key })
+          ?? available.first(where: {
+            $0.benchmark.title.lowercased() == key || $0.manifest.title?.lowercased() == key
+          })
+      else {
         throw .unknownSuite(name, available: available.map(\.name))
       }
-      if !chosen.contains(where: { $0.name == name }) { chosen.append(suite) }
+      if !chosen.contains(where: { $0.name == suite.name }) { chosen.append(suite) }
     }
     return chosen
   }

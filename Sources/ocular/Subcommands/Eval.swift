@@ -154,13 +154,14 @@ struct Eval: AsyncParsableCommand {
       } else {
         let spec = try AdapterSpec(parsing: model ?? "")
         let chosen = try catalog.open(selection: suite)
-        if chosen.isEmpty {
-          throw CoreError.unreadable(path: suites.suitesDir, reason: "no suite folders found")
-        }
+        // Suites are checked first (bad input fails in seconds, before a model loads), the store is created last
+        // (a command that fails leaves none behind).
+        let prepared = try Evaluator.check(chosen, observer: reporter)
         let adapter = try await spec.makeAdapter(settings: adapterSettings())
         let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
         let judgeAdapter = try await judgeSpec?.makeAdapter(settings: adapterSettings())
         // Created only once the model answered its start-up check: a model that cannot be reached leaves no store.
+        try Evaluator.checkCoverage(of: prepared, adapter: adapter, observer: reporter)
         runStore = try RunStore(path: store.db)
         let settings = EvaluationSettings(
           parameters: GenerationParameters(
@@ -172,7 +173,8 @@ struct Eval: AsyncParsableCommand {
         let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter, judge: judgeAdapter)
         outcome = try await reportingFailedRun {
           try await Self.cancellableOnSignal {
-            let outcome = try await evaluator.start(suites: chosen, modelSpec: spec.description, settings: settings)
+            let outcome = try await evaluator.start(
+              prepared: prepared, modelSpec: spec.description, settings: settings)
             await adapter.close()
             await judgeAdapter?.close()
             return outcome

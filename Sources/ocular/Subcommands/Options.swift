@@ -1,12 +1,13 @@
 import ArgumentParser
+import Foundation
 
 /// Where the run store is.
 struct StoreOptions: ParsableArguments {
   /// The database used when `--db` is not given.
   static let defaultPath = "results/ocular.sqlite"
 
-  @Option(name: .long, help: ArgumentHelp("The run database.", valueName: "path"))
-  var db: String = StoreOptions.defaultPath
+  @Option(name: .long, help: ArgumentHelp("The run database (default: $OCULAR_DB if set).", valueName: "path"))
+  var db: String = ProcessInfo.processInfo.environment["OCULAR_DB"] ?? StoreOptions.defaultPath
 
   /// The `--db` argument a printed follow-up command needs: empty for the default database.
   var argument: String { db == Self.defaultPath ? "" : " --db " + Shell.quoted(db) }
@@ -17,8 +18,11 @@ struct SuiteFolderOptions: ParsableArguments {
   /// The folder used when `--suites-dir` is not given.
   static let defaultPath = "benchmarks"
 
-  @Option(name: .long, help: ArgumentHelp("The folder holding one subfolder per suite.", valueName: "path"))
-  var suitesDir: String = SuiteFolderOptions.defaultPath
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The folder holding one subfolder per suite (default: $OCULAR_SUITES_DIR if set).", valueName: "path"))
+  var suitesDir: String = ProcessInfo.processInfo.environment["OCULAR_SUITES_DIR"] ?? SuiteFolderOptions.defaultPath
 
   /// The `--suites-dir` argument a printed follow-up command needs: empty for the default folder.
   var argument: String { suitesDir == Self.defaultPath ? "" : " --suites-dir " + Shell.quoted(suitesDir) }

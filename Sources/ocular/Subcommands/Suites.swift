@@ -19,7 +19,9 @@ struct Suites: AsyncParsableCommand {
         alignments: [.left, .left, .left, .left, .right, .left, .left, .left])
       var items: [JSONValue] = []
       var hasInvalid = false
-      for folder in catalog.suiteFolders() {
+      let folders = catalog.suiteFolders()
+      guard !folders.isEmpty else { throw CoreError.noSuites(root: suites.suitesDir) }
+      for folder in folders {
         let path = (suites.suitesDir as NSString).appendingPathComponent(folder)
         do {
           let suite = try Suite.open(folder: path)

@@ -48,15 +48,15 @@ final class Workspace {
     return root
   }
 
-  /// Runs `ocular` with arguments in the workspace and waits for it.
-  func run(_ arguments: [String]) throws -> CommandResult {
-    let process = try start(arguments)
+  /// Runs `ocular` with arguments (and extra environment variables) in the workspace and waits for it.
+  func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    let process = try start(arguments, environment: environment)
     return try process.finish()
   }
 
-  /// Starts `ocular` with arguments in the workspace.
-  func start(_ arguments: [String]) throws -> RunningCommand {
-    try RunningCommand(arguments: arguments, directory: path)
+  /// Starts `ocular` with arguments (and extra environment variables) in the workspace.
+  func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCommand {
+    try RunningCommand(arguments: arguments, directory: path, environment: environment)
   }
 }
 
@@ -66,7 +66,7 @@ final class RunningCommand {
   private let outputPath: String
   private let errorPath: String
 
-  init(arguments: [String], directory: String) throws {
+  init(arguments: [String], directory: String, environment: [String: String] = [:]) throws {
     outputPath = directory + "/.stdout-" + UUID().uuidString
     errorPath = directory + "/.stderr-" + UUID().uuidString
     _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -77,6 +77,9 @@ final class RunningCommand {
     process.standardOutput = FileHandle(forWritingAtPath: outputPath)
     process.standardError = FileHandle(forWritingAtPath: errorPath)
     process.standardInput = FileHandle.nullDevice
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     try process.run()
   }
 
