@@ -147,7 +147,14 @@ start_serve() {  # start_serve CHECKPOINT: transformers serve on a free 127.0.0.
   return 1
 }
 
-check() { "$python" scripts/realmodel/check_run.py "$@" | tee -a "$results"; }
+check() {  # check_run.py's assertions, one line each; a crash of the script itself is a failure too
+  "$python" scripts/realmodel/check_run.py "$@" >"$work/check.out" 2>&1
+  local status=$?
+  grep -E '^(ok|FAIL|info) ' "$work/check.out" | tee -a "$results"
+  if [ "$status" != 0 ] && ! grep -q '^FAIL' "$work/check.out"; then
+    fail "check_run.py $1 exited $status: $(tail -n 1 "$work/check.out")"
+  fi
+}
 
 # --- a. stdio + transformers_adapter.py --------------------------------------------------------------------------
 step "a. stdio: transformers_adapter.py --batch-size 2 on $suites"
