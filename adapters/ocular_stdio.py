@@ -8,7 +8,8 @@ See docs/adapter-protocol.md in the Ocular repository.
     request:  {"id": ID, "messages": [{"role": ..., "content": [{"type": "text", "text": ...},
                                                                  {"type": "image", "path": ABSOLUTE_PATH}]}],
                "params": {"temperature": ..., "top_p": ..., "max_tokens": ..., "seed": ...}}
-    response: {"id": ID, "text": TEXT, "usage": {"prompt_tokens": N, "completion_tokens": N}}
+    response: {"id": ID, "text": TEXT, "usage": {"prompt_tokens": N, "completion_tokens": N},
+               "logprobs": [LOGPROB, ...]}   (logprobs only when params.logprobs is true)
               or {"id": ID, "error": MESSAGE}
 
 Only standard-library modules are used here, so the protocol half runs (and is tested) without any model.
@@ -47,7 +48,8 @@ def serve(generate_batch, model, box_format="norm1000", max_concurrency=8, max_b
           stdin=None, writer=None):
     """Runs the protocol loop until stdin closes.
 
-    generate_batch(requests) -> list of (text, usage-dict-or-None) or Exception, one per request, in order.
+    generate_batch(requests) -> list of (text, usage-dict-or-None[, logprobs-list-or-None]) or Exception, one per
+    request, in order (isolated_batch builds such a function with per-request failure isolation).
     Requests are gathered into batches of up to max_batch, waiting at most batch_window seconds for more, and
     handed to one worker thread (engines such as vLLM batch internally; a batch of one suits transformers).
     """
@@ -78,7 +80,9 @@ def serve(generate_batch, model, box_format="norm1000", max_concurrency=8, max_b
                     break
                 batch.append(item)
             try:
-                results = generate_batch(batch)
+                results = list(generate_batch(batch))
+                if len(results) != len(batch):
+                    raise RuntimeError("the backend returned %d results for %d requests" % (len(results), len(batch)))
             except Exception as error:  # the whole batch failed: say so for each request
                 log(traceback.format_exc())
                 results = [error] * len(batch)
@@ -86,11 +90,7 @@ def serve(generate_batch, model, box_format="norm1000", max_concurrency=8, max_b
                 if isinstance(result, Exception):
                     writer.send({"id": request["id"], "error": "%s: %s" % (type(result).__name__, result)})
                 else:
-                    text, usage = result
-                    reply = {"id": request["id"], "text": text}
-                    if usage:
-                        reply["usage"] = usage
-                    writer.send(reply)
+                    writer.send(reply_for(request, result))
 
     thread = threading.Thread(target=worker, daemon=True)
     thread.start()
@@ -108,6 +108,51 @@ def serve(generate_batch, model, box_format="norm1000", max_concurrency=8, max_b
         pending.put(request)
     pending.put(done)
     thread.join()
+
+
+def reply_for(request, result):
+    """The response line of a successful result: (text, usage) or (text, usage, logprobs)."""
+    text, usage = result[0], result[1]
+    logprobs = result[2] if len(result) > 2 else None
+    reply = {"id": request["id"], "text": text}
+    if usage:
+        reply["usage"] = usage
+    if logprobs is not None:
+        reply["logprobs"] = [float(value) for value in logprobs]
+    return reply
+
+
+def isolated_batch(run_batch, describe=None):
+    """Wraps run_batch(requests) -> results so that one failing request fails alone.
+
+    When the whole call raises, its requests are run again one at a time: those that succeed alone are answered,
+    and each that still fails gets its own exception. A result that is an Exception fails only its request.
+    `describe(request)` names a request in the log (default: its id).
+    """
+    describe = describe or (lambda request: str(request.get("id")))
+
+    def generate_batch(requests):
+        try:
+            results = list(run_batch(requests))
+            if len(results) != len(requests):
+                raise RuntimeError("the backend returned %d results for %d requests" % (len(results), len(requests)))
+            return results
+        except Exception as error:
+            if len(requests) == 1:
+                log("request %s failed: %s: %s" % (describe(requests[0]), type(error).__name__, error))
+                return [error]
+            log("a batch of %d failed (%s: %s); retrying its requests one at a time"
+                % (len(requests), type(error).__name__, error))
+        results = []
+        for request in requests:
+            try:
+                results.extend(run_batch([request]))
+            except Exception as error:
+                log("request %s failed: %s: %s" % (describe(request), type(error).__name__, error))
+                results.append(error)
+        return results
+
+    return generate_batch
 
 
 def split_messages(request):

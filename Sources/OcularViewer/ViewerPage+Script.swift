@@ -314,8 +314,12 @@ extension ViewerPage {
         el("dt", {}, "notes"), el("dd", {}, detail.notes.length ? el("ul", {}, detail.notes.map((n) => el("li", {}, n))) : "–"),
         Object.keys(detail.measures).length ? [el("dt", {}, "measures"), el("dd", {}, Object.entries(detail.measures)
           .map(([k, v]) => k + "=" + Number(v).toFixed(4)).join(", "))] : null,
-        el("dt", {}, "tokens / latency"), el("dd", {}, (detail.prompt_tokens ?? "–") + " + " + (detail.completion_tokens ?? "–") +
-          " tokens, " + (detail.latency_ms === null ? "–" : Math.round(detail.latency_ms) + " ms")));
+        el("dt", {}, "tokens / latency"), el("dd", {}, tokenText(detail) +
+          (detail.latency_ms === null ? "no latency" : Math.round(detail.latency_ms) + " ms")));
+    }
+    function tokenText(detail) {
+      if (detail.prompt_tokens == null && detail.completion_tokens == null) return "not reported, ";
+      return (detail.prompt_tokens ?? "?") + " prompt + " + (detail.completion_tokens ?? "?") + " generated tokens, ";
     }
     function goldView(detail) {
       return el("div", {}, el("h2", {}, "Gold"), el("pre", { id: "gold", class: "gold-text" }, detail.gold === null ? "–" : detail.gold),
