@@ -149,9 +149,16 @@ public final class ViewerAPI: Sendable {
   }
 
   private func leaderboardJSON(_ settings: LeaderboardSettings) throws(ViewerAPIError) -> JSONValue {
-    do {
+    try Self.answering {
       let board = try Leaderboard.build(store: store, settings: settings)
       return try JSONValue.parse(Data(board.json().utf8))
+    }
+  }
+
+  /// Runs a report, turning an unknown run into 404, runs that cannot be compared into 409, anything else into 500.
+  private static func answering<T>(_ body: () throws -> T) throws(ViewerAPIError) -> T {
+    do {
+      return try body()
     } catch let error as StoreError {
       if case .unknownRun = error { throw .notFound(error.description) }
       throw .internalError(error.description)
@@ -442,16 +449,7 @@ public final class ViewerAPI: Sendable {
     if let cached = diffs.withLock({ $0.first { $0.key == key }?.diff }) {
       diff = cached
     } else {
-      do {
-        diff = try RunComparer(store: store).diff(a, b, settings: DiffSettings(isForced: isForced))
-      } catch let error as StoreError {
-        if case .unknownRun = error { throw .notFound(error.description) }
-        throw .internalError(error.description)
-      } catch let error as ComparisonError {
-        throw .conflict(error.description)
-      } catch {
-        throw .internalError("\(error)")
-      }
+      diff = try Self.answering { try RunComparer(store: store).diff(a, b, settings: DiffSettings(isForced: isForced)) }
       diffs.withLock { kept in
         kept.removeAll { $0.key == key }
         kept.append((key, diff))
