@@ -41,8 +41,9 @@ public protocol ModelAdapter: Sendable {
 
   /// Checks, before a run is created, what the adapter can answer of the samples it will be asked for.
   ///
-  /// Only a replay file knows in advance: it counts and names its predictions that match no sample and refuses a
-  /// file that matches none. Other adapters have nothing to check.
+  /// A replay file knows in advance: it counts and names its predictions that match no sample and refuses a file
+  /// that matches none. An HTTP adapter passes on what its start-up check found (a server that lists no models, so
+  /// the model name went unchecked). Other adapters have nothing to check.
   ///
   /// - Parameter sampleIDs: The sample ids of each suite of the run.
   /// - Returns: Remarks to show the user.

@@ -50,6 +50,11 @@ public struct OpenAIAdapter: ModelAdapter {
   public private(set) var startupNotes: [String] = []
   private let connection: Connection
 
+  /// The start-up check's notes, shown to the user before the run is created.
+  public func checkCoverage(of sampleIDs: [String: Set<String>]) -> [String] {
+    startupNotes
+  }
+
   /// Creates an adapter without checking the server; ``connect(baseURL:model:options:)`` checks it first.
   public init(baseURL: URL, model: String, options: Options = Options()) {
     self.baseURL = baseURL

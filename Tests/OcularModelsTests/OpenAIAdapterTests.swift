@@ -303,6 +303,9 @@ struct OpenAIAdapterTests {
       adapter.startupNotes == [
         "GET \(server.baseURL.absoluteString)/models answered HTTP 404; the model name \"m\" was not checked"
       ])
+    // The run shows it to the user before it is created.
+    let asAdapter: any ModelAdapter = adapter
+    #expect(try asAdapter.checkCoverage(of: ["mmstar": ["1"]]) == adapter.startupNotes)
     #expect(try await adapter.generate(textRequest("a")).text == "x")
     await adapter.close()
     await server.stop()
