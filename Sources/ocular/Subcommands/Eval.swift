@@ -160,8 +160,8 @@ struct Eval: AsyncParsableCommand {
         let adapter = try await spec.makeAdapter(settings: adapterSettings())
         let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
         let judgeAdapter = try await judgeSpec?.makeAdapter(settings: adapterSettings())
-        // Created only once the model answered its start-up check: a model that cannot be reached leaves no store.
         try Evaluator.checkCoverage(of: prepared, adapter: adapter, observer: reporter)
+        // Created only once the model answered its start-up check: a model that cannot be reached leaves no store.
         runStore = try RunStore(path: store.db)
         let settings = EvaluationSettings(
           parameters: GenerationParameters(
