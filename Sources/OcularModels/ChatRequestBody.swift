@@ -1,11 +1,7 @@
+import Foundation
 import NIOCore
 import OcularCore
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import SystemPackage
 
 /// The JSON body of a chat-completions request, written straight into one buffer, images as base64 data URLs.
 enum ChatRequestBody {
@@ -16,8 +12,8 @@ enum ChatRequestBody {
     -> ByteBuffer
   {
     var writer = JSONTextWriter(capacity: 512 + request.messages.reduce(0) { $0 + textSize(of: $1) })
-    // Each image's bytes and the offset in the text where its base64 goes.
-    var images: [(offset: Int, bytes: [UInt8])] = []
+    // Each image's base64 (Foundation's encoder) and the offset in the text where it goes.
+    var images: [(offset: Int, base64: Data)] = []
     writer.raw(#"{"model":"#)
     writer.writeString(model)
     writer.raw(#","messages":["#)
@@ -39,11 +35,11 @@ enum ChatRequestBody {
             writer.raw("}")
           case .image(let path):
             let bytes = try readFile(atPath: path)
-            let mime = (try? ImageHeader.read(bytes).format.mimeType) ?? "application/octet-stream"
+            let mime = (try? ImageHeader.read([UInt8](bytes)).format.mimeType) ?? "application/octet-stream"
             writer.raw(#"{"type":"image_url","image_url":{"url":"data:"#)
             writer.raw(mime)
             writer.raw(";base64,")
-            images.append((writer.bytes.count, bytes))
+            images.append((writer.bytes.count, bytes.base64EncodedData()))
             writer.raw(#""}}"#)
           }
         }
@@ -71,15 +67,13 @@ enum ChatRequestBody {
     writer.raw("}")
 
     let text = writer.bytes
-    let size = text.count + images.reduce(0) { $0 + Base64.encodedCount(of: $1.bytes.count) }
+    let size = text.count + images.reduce(0) { $0 + $1.base64.count }
     var buffer = ByteBufferAllocator().buffer(capacity: size)
     text.withUnsafeBytes { text in
       var start = 0
       for image in images {
         buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[start..<image.offset]))
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Base64.encodedCount(of: image.bytes.count)) {
-          output in image.bytes.withUnsafeBytes { Base64.encode($0, into: output) }
-        }
+        buffer.writeBytes(image.base64)
         start = image.offset
       }
       buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[start...]))
@@ -94,80 +88,18 @@ enum ChatRequestBody {
     }
   }
 
-  /// Reads a whole file.
-  static func readFile(atPath path: String) throws(ModelError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+  /// Reads a whole file; a failure names the system's reason (`No such file or directory`).
+  static func readFile(atPath path: String) throws(ModelError) -> Data {
+    do {
+      return try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      // Foundation's message says little ("The operation could not be completed"); opening the file says why.
+      do {
+        try FileDescriptor.open(FilePath(path), .readOnly).close()
+      } catch let failure as Errno {
+        throw .unreadable(path: path, reason: failure.description)
+      } catch {}
+      throw .unreadable(path: path, reason: error.localizedDescription)
     }
-    let size = Int(status.st_size)
-    guard size > 0 else { return [] }
-    var failure: Int32 = 0
-    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-      count = 0
-      while count < size {
-        let result = read(descriptor, buffer.baseAddress! + count, size - count)
-        if result > 0 {
-          count += result
-        } else if result == 0 || errno != EINTR {
-          failure = result == 0 ? 0 : errno
-          break
-        }
-      }
-    }
-    guard bytes.count == size else {
-      throw .unreadable(
-        path: path, reason: failure == 0 ? "file shrank while read" : String(cString: strerror(failure)))
-    }
-    return bytes
-  }
-}
-
-/// Standard base64 (RFC 4648 §4, with padding), written into a caller's buffer.
-enum Base64 {
-  /// The length of the encoding of `count` bytes.
-  static func encodedCount(of count: Int) -> Int {
-    (count + 2) / 3 * 4
-  }
-
-  /// Encodes `input` at the start of `output`, which holds at least `encodedCount(of: input.count)` bytes; returns
-  /// the bytes written.
-  static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
-    let count = encodedCount(of: input.count)
-    precondition(output.count >= count, "base64 output buffer too small")
-    guard !input.isEmpty, let source = input.baseAddress, let destination = output.baseAddress else { return 0 }
-    let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-    let table = alphabet.utf8Start
-    var read = 0
-    var written = 0
-    while read + 3 <= input.count {
-      let triple =
-        UInt32(source.load(fromByteOffset: read, as: UInt8.self)) << 16
-        | UInt32(source.load(fromByteOffset: read + 1, as: UInt8.self)) << 8
-        | UInt32(source.load(fromByteOffset: read + 2, as: UInt8.self))
-      destination.storeBytes(of: table[Int(triple >> 18)], toByteOffset: written, as: UInt8.self)
-      destination.storeBytes(of: table[Int(triple >> 12 & 0x3F)], toByteOffset: written + 1, as: UInt8.self)
-      destination.storeBytes(of: table[Int(triple >> 6 & 0x3F)], toByteOffset: written + 2, as: UInt8.self)
-      destination.storeBytes(of: table[Int(triple & 0x3F)], toByteOffset: written + 3, as: UInt8.self)
-      read += 3
-      written += 4
-    }
-    let remaining = input.count - read
-    if remaining > 0 {
-      let first = UInt32(source.load(fromByteOffset: read, as: UInt8.self)) << 16
-      let second = remaining == 2 ? UInt32(source.load(fromByteOffset: read + 1, as: UInt8.self)) << 8 : 0
-      let triple = first | second
-      let padding = UInt8(ascii: "=")
-      destination.storeBytes(of: table[Int(triple >> 18)], toByteOffset: written, as: UInt8.self)
-      destination.storeBytes(of: table[Int(triple >> 12 & 0x3F)], toByteOffset: written + 1, as: UInt8.self)
-      destination.storeBytes(
-        of: remaining == 2 ? table[Int(triple >> 6 & 0x3F)] : padding, toByteOffset: written + 2, as: UInt8.self)
-      destination.storeBytes(of: padding, toByteOffset: written + 3, as: UInt8.self)
-      written += 4
-    }
-    return written
   }
 }

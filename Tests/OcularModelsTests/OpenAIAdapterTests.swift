@@ -477,19 +477,6 @@ struct OpenAIAdapterTests {
     await adapter.close()
   }
 
-  @Test func base64MatchesFoundationAtEveryLength() {
-    var generator = SystemRandomNumberGenerator()
-    for length in 0..<200 {
-      let input = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-      var output = [UInt8](repeating: 0, count: Base64.encodedCount(of: length))
-      let written = input.withUnsafeBytes { input in
-        output.withUnsafeMutableBytes { Base64.encode(input, into: $0) }
-      }
-      #expect(written == output.count)
-      #expect(String(decoding: output, as: UTF8.self) == Data(input).base64EncodedString())
-    }
-  }
-
   @Test func specParsing() throws {
     #expect(
       try AdapterSpec(parsing: "openai:http://127.0.0.1:8000/v1#Qwen3-VL-8B")

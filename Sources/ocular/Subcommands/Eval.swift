@@ -214,8 +214,9 @@ struct Eval: AsyncParsableCommand {
   ) async throws -> EvaluationOutcome {
     do {
       return try await body()
-    } catch RunnerError.modelFailing(let run, let count, let reason) {
-      Console.note("ocular: error: \(RunnerError.modelFailing(run: run, count: count, reason: reason))")
+    } catch let error as RunnerError {
+      guard case .modelFailing(let run, _, _) = error else { throw error }
+      Console.note("ocular: error: \(error)")
       Console.note("Resume with: \(resumeCommand(run))")
       throw ExitCode(3)
     }
