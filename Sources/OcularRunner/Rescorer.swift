@@ -56,7 +56,7 @@ public struct Rescorer: Sendable {
         repeats: original.repeats, harnessVersion: HarnessInfo.version, gitRevision: HarnessInfo.gitRevision,
         suiteNames: original.suiteNames))
     for (position, item) in prepared.enumerated() {
-      var record = Evaluator.suiteRecord(item, run: run.id)
+      var record = Evaluator.suiteRecord(item, run: run.id, profile: scoringOptions.profile)
       // The judge label says how the stored answers were judged (rule-only, or judge:MODEL); it carries over.
       if let judged = recorded.first(where: { $0.suite == record.suite }) { record.judgeLabel = judged.judgeLabel }
       try store.addSuite(record, position: position)

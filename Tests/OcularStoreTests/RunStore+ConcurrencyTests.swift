@@ -55,6 +55,8 @@ import Testing
     #expect(samples.first?.score == 0.75)
     #expect(samples.first?.judgeOutput == (version >= 2 ? "Judgement: 1" : nil))
     #expect(samples.first?.logprobCount == nil)
+    // Suites stored before scoring profiles existed were scored under the default profile (v5-suite-scoring-profile).
+    #expect(try store.suites(run: 1).map(\.scoringProfile) == [.vlmevalkit])
     let identifiers = try store.writerForTesting.read { db in
       try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
     }
@@ -97,6 +99,9 @@ func makeStore(at path: String, migrationCount: Int) throws {
           scoring_profile, scoring_options_json, repeats, harness_version, suites_json)
         VALUES ('2026-11-01T00:00:00Z', 'completed', 'replay:old.jsonl', 'old', '{}', '{}', 'paper', 'vlmevalkit',
           '{}', 1, '0.1.0', '["docvqa"]');
+        INSERT INTO run_suites (run_id, suite, position, benchmark, title, group_name, metric, headline_metric,
+          judge_label, reference, content_hash, sample_count, is_full_data, folder)
+        VALUES (1, 'docvqa', 0, 'docvqa', 'DocVQA', 'documents', 'anls', 'anls', 'none', 'ref', 'h', 1, 0, 'f');
         INSERT INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json, notes, breakdown_json,
           request_json, response, has_answer_tag, answer_in_think, completed_at)
         VALUES (1, 'docvqa', 'q1', 0, 'ok', 0.75, '{}', '', '[]', '{}', CAST('café' AS BLOB), 0, 0,

@@ -15,8 +15,11 @@ public struct VanillaMultipleChoice: Benchmark {
   public var promptStyle: PromptStyle { .vlmevalkit }
   public var defaultPromptTemplate: String { "{hint}Question: {question}\n{options}" }
   public var requiredFields: [FieldRequirement] {
-    [FieldRequirement("question", .string), FieldRequirement("answer", .letter)]
+    [FieldRequirement("question", .string), FieldRequirement("answer", .letter, isNaNAccepted: true)]
   }
+
+  /// The note on a sample whose gold cell pandas reads as NaN.
+  public static let nanGoldNote = "gold is NaN in pandas; the reference's letter never equals it"
 
   /// Creates a vanilla multiple-choice benchmark.
   public init(id: String, title: String, group: BenchmarkGroup) {
@@ -74,6 +77,9 @@ public struct VanillaMultipleChoice: Benchmark {
     guard let letter = OptionInference.infer(extraction.answer, choices: Self.choices(of: sample)) else {
       return .unparsed()
     }
-    return SampleScore(value: letter == sample.text("answer") ? 1 : 0, parsed: letter)
+    guard let gold = sample.text("answer") else {
+      return SampleScore(value: 0, parsed: letter, notes: [Self.nanGoldNote])
+    }
+    return SampleScore(value: letter == gold ? 1 : 0, parsed: letter)
   }
 }

@@ -12,7 +12,8 @@ struct Rescore: AsyncParsableCommand {
     discussion: """
       The new run records the run it re-scores (rescored_from) and copies its model, parameters, requests and \
       responses; its suites must be unchanged (same content hash). --boxed and --box-format score under another \
-      profile. Compare the two with: ocular diff RUN NEW_RUN
+      profile, and --scoring-profile under another named profile. Compare the two with: ocular diff RUN NEW_RUN \
+      (add --force when the profiles differ: it lists the samples whose score changes).
       """)
 
   @Argument(help: "The run to re-score.")
@@ -24,6 +25,13 @@ struct Rescore: AsyncParsableCommand {
   @Option(name: .long, help: "Read boxes and points in this convention instead of the run's (pixel, norm1, norm1000).")
   var boxFormat: BoxFormat?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Score under this profile instead of the run's: vlmevalkit, published, corrected or lmms-eval.",
+      valueName: "name"))
+  var scoringProfile: String?
+
   @OptionGroup var store: StoreOptions
   @OptionGroup var suites: SuiteFolderOptions
   @OptionGroup var output: OutputOptions
@@ -31,13 +39,15 @@ struct Rescore: AsyncParsableCommand {
   func run() async throws {
     try await Console.reportingErrors {
       let runStore = try RunStore(existingAt: store.db)
+      let profile = try scoringProfile.map { name throws(CoreError) in try ScoringProfile(parsing: name) }
       let original = try runStore.run(id: run)
       let chosen = try SuiteCatalog(root: suites.suitesDir).open(selection: original.suiteNames)
       var options: ScoringOptions?
-      if boxed != nil || boxFormat != nil {
+      if boxed != nil || boxFormat != nil || profile != nil {
         var changed = try JSONDecoder().decode(ScoringOptions.self, from: Data(original.scoringOptionsJSON.utf8))
         if let boxed { changed.boxed = boxed }
         if let boxFormat { changed.boxFormat = boxFormat }
+        if let profile { changed.profile = profile }
         options = changed
       }
       let rescored = try Rescorer(store: runStore).rescore(run: run, suites: chosen, options: options)
@@ -48,7 +58,7 @@ struct Rescore: AsyncParsableCommand {
         Console.print(try reports.suiteTable(run: rescored.id))
         Console.print(
           "\nRe-scored run \(run) into run \(rescored.id) (\(rescored.scoringProfile)).\n"
-            + "Compare them with: ocular diff \(run) \(rescored.id)\n")
+            + "Compare them with: ocular diff \(run) \(rescored.id)\(options == nil ? "" : " --force")\n")
       }
     }
   }
