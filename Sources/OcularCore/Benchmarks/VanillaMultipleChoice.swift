@@ -40,6 +40,8 @@ public struct VanillaMultipleChoice: Benchmark {
   public func problem(in sample: Sample) -> String? {
     let choices = Self.choices(of: sample)
     guard choices.count >= 2 else { return "a multiple-choice record needs at least two option columns (A, B, …)" }
+    // A NaN gold (a TSV cell pandas reads as NaN) is loaded and scored by the reference: it never matches.
+    if sample.record["answer"]?.isMissing == true { return nil }
     guard let gold = sample.text("answer"), choices.contains(where: { $0.letter == gold }) else {
       return "answer \"\(sample.text("answer") ?? "")\" names no option of the record"
     }
@@ -75,7 +77,7 @@ public struct VanillaMultipleChoice: Benchmark {
 
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     guard let letter = OptionInference.infer(extraction.answer, choices: Self.choices(of: sample)) else {
-      return .unparsed()
+      return .unparsed(notes: sample.text("answer") == nil ? [Self.nanGoldNote] : [])
     }
     guard let gold = sample.text("answer") else {
       return SampleScore(value: 0, parsed: letter, notes: [Self.nanGoldNote])
