@@ -42,7 +42,7 @@ public func suiteScoringProfile(run: RunRecord, suite: RunSuiteRecord) -> String
   let options = (parts.count > 1 ? parts[1] : "").split(separator: ",")
     .map { $0.trimmingCharacters(in: .whitespaces) }
     .filter { !$0.isEmpty && !$0.hasPrefix("profile=") }
-  let family = BenchmarkRegistry.benchmark(id: suite.benchmark)?.scoringProfile
+  let family = BenchmarkRegistry.benchmark(id: suite.benchmark)?.descriptor.family.rawValue
   let component = family.flatMap { name in families.first { $0 == name || $0.hasPrefix(name + "-") } }
   return (component ?? parts.first ?? "") + "; "
     + (options + ["profile=\(suite.scoringProfile.rawValue)"]).joined(separator: ", ")

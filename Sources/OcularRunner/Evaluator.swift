@@ -61,7 +61,7 @@ public struct Evaluator: Sendable {
 
   /// The scoring profile id of a set of suites under some options.
   public static func scoringProfile(of suites: [Suite], options: ScoringOptions) -> String {
-    let profiles = Set(suites.map { $0.benchmark.scoringProfile }).sorted()
+    let profiles = Set(suites.map { $0.benchmark.descriptor.family.rawValue }).sorted()
     let names = profiles.map { $0 == "vlmevalkit" ? "vlmevalkit-0.0.20" : $0 }
     return names.joined(separator: "+") + "; " + options.label
   }
@@ -316,7 +316,7 @@ public struct Evaluator: Sendable {
     let started = clock.now
     let response: Response
     do {
-      response = try await adapter.generate(request)
+      response = try await adapter.generate(request, for: sample, of: benchmark)
     } catch {
       return SampleRecord(
         runID: run, key: key, status: .error, score: 0, breakdownJSON: breakdown, requestJSON: requestJSON,
@@ -331,8 +331,7 @@ public struct Evaluator: Sendable {
       let judgeRequest = Request(
         suite: request.suite, sampleID: request.sampleID, repeatIndex: request.repeatIndex,
         messages: [ChatMessage(role: .user, content: [.text(prompt)])],
-        parameters: GenerationParameters(temperature: 0, maxTokens: 1024, seed: 42),
-        reference: ReferenceAnswers(oracle: "", baseline: ""))
+        parameters: GenerationParameters(temperature: 0, maxTokens: 1024, seed: 42))
       do {
         let output = try await judge.generate(judgeRequest).text
         judgeOutput = output
