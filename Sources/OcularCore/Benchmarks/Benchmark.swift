@@ -148,6 +148,13 @@ public protocol Benchmark: Sendable {
   func score(
     _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
   ) -> SampleScore
+  /// How the reference asks its judge about this sample: settings per call, call limit, replies asked again.
+  func judgePolicy(for sample: Sample) -> JudgePolicy
+  /// Scores an answer with the judge, calling it as the reference does (settings, retries, stages); nil when the
+  /// reference asks the judge nothing about this answer.
+  func judgedScore(
+    _ extraction: Extraction, for sample: Sample, ruleScore: SampleScore, options: ScoringOptions, judge: JudgeCalls
+  ) async -> SampleScore?
   /// A new aggregator for the suite's scored samples.
   func makeAggregator() -> any ScoreAggregator
 }
