@@ -27,12 +27,27 @@ struct Show: AsyncParsableCommand {
   @Option(name: .long, help: "Only this suite's breakdown.")
   var suite: String?
 
+  @Option(name: .long, help: "Show this sample of --suite: its score, notes and every judge call.")
+  var sample: String?
+
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: OutputOptions
+
+  func validate() throws {
+    if sample != nil, suite == nil { throw ValidationError("--sample needs --suite SUITE") }
+  }
 
   func run() async throws {
     try await Console.reportingErrors {
       let reports = RunReports(store: try RunStore(existingAt: store.db))
+      if let sample, let suite {
+        if output.json {
+          Console.print(try reports.sampleJSONL(run: run, suite: suite, sampleID: sample))
+        } else {
+          Console.print(try reports.sampleDetail(run: run, suite: suite, sampleID: sample))
+        }
+        return
+      }
       Console.print(
         output.json ? try reports.detailJSON(run: run, suite: suite) + "\n" : try reports.detail(run: run, suite: suite)
       )
