@@ -181,6 +181,13 @@ public struct Evaluator: Sendable {
   ) async throws -> EvaluationOutcome {
     var wasInterrupted = false
     let streak = FailureStreak(limit: settings.maximumConsecutiveErrors)
+    var total = 0
+    var alreadyDone = 0
+    for item in prepared {
+      total += try Self.answerCount(item, settings: settings)
+      alreadyDone += try store.answeredKeys(run: run.id, suite: item.suite.name).count
+    }
+    observer.runStarted(total: total, alreadyDone: alreadyDone, suiteCount: prepared.count)
     do {
       for item in prepared {
         try await evaluate(item, run: run.id, settings: settings, streak: streak)
@@ -231,7 +238,10 @@ public struct Evaluator: Sendable {
         if aggregator != nil {
           for record in batch { aggregator!.add(Rescorer.scoredSample(from: record)) }
         }
+        var tally = AnswerTally()
+        for record in batch { tally.add(status: record.status, score: record.score) }
         done += batch.count
+        observer.answered(suite: name, tally)
         observer.progressed(suite: name, done: done, total: total)
         // A small batch means scoring is fast but not yet queued up: let a few milliseconds of results gather, so
         // that a fast model commits hundreds of samples per transaction instead of rewriting the same pages for
