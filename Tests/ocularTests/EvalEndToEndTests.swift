@@ -25,6 +25,10 @@ import Testing
 
     let export = try workspace.run(["export", "1", "--format", "jsonl", "--db", db])
     #expect(export.status == 0)
+    let written = try workspace.run(["export", "1", "--db", db, "--output", "samples.jsonl"])
+    #expect(written.status == 0, "\(written.standardError)")
+    #expect(written.standardOutput.isEmpty)
+    #expect(try String(contentsOfFile: workspace.file("samples.jsonl"), encoding: .utf8) == export.standardOutput)
     let lines = try jsonLines(export.standardOutput)
     #expect(lines.count >= 37)
     for line in lines {
@@ -107,6 +111,15 @@ import Testing
     )
     // Checked before anything is stored: no database is left behind.
     #expect(!FileManager.default.fileExists(atPath: workspace.file("results/ocular.sqlite")))
+  }
+
+  @Test(arguments: ["bash", "zsh", "fish"])
+  func shellCompletionScriptsNameTheSubcommands(_ shell: String) throws {
+    let result = try Workspace().run(["--generate-completion-script", shell])
+    #expect(result.status == 0, "\(result.standardError)")
+    for name in ["eval", "rescore", "leaderboard", "export", "view", "import"] {
+      #expect(result.standardOutput.contains(name), "\(shell): \(name)")
+    }
   }
 
   @Test func listingCommandsAndErrors() throws {
