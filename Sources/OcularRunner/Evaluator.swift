@@ -61,7 +61,7 @@ public struct Evaluator: Sendable {
 
   /// The scoring profile id of a set of suites under some options.
   public static func scoringProfile(of suites: [Suite], options: ScoringOptions) -> String {
-    let profiles = Set(suites.map { $0.benchmark.scoringProfile }).sorted()
+    let profiles = Set(suites.map { $0.benchmark.descriptor.family.rawValue }).sorted()
     let names = profiles.map { $0 == "vlmevalkit" ? "vlmevalkit-0.0.20" : $0 }
     return names.joined(separator: "+") + "; " + options.label
   }
@@ -181,6 +181,13 @@ public struct Evaluator: Sendable {
   ) async throws -> EvaluationOutcome {
     var wasInterrupted = false
     let streak = FailureStreak(limit: settings.maximumConsecutiveErrors)
+    var total = 0
+    var alreadyDone = 0
+    for item in prepared {
+      total += try Self.answerCount(item, settings: settings)
+      alreadyDone += try store.answeredKeys(run: run.id, suite: item.suite.name).count
+    }
+    observer.runStarted(total: total, alreadyDone: alreadyDone, suiteCount: prepared.count)
     do {
       for item in prepared {
         try await evaluate(item, run: run.id, settings: settings, streak: streak)
@@ -232,7 +239,10 @@ public struct Evaluator: Sendable {
         if aggregator != nil {
           for record in batch { aggregator!.add(Rescorer.scoredSample(from: record)) }
         }
+        var tally = AnswerTally()
+        for record in batch { tally.add(status: record.status, score: record.score) }
         done += batch.count
+        observer.answered(suite: name, tally)
         observer.progressed(suite: name, done: done, total: total)
         // A small batch means scoring is fast but not yet queued up: let a few milliseconds of results gather, so
         // that a fast model commits hundreds of samples per transaction instead of rewriting the same pages for
@@ -316,7 +326,7 @@ public struct Evaluator: Sendable {
     let started = clock.now
     let response: Response
     do {
-      response = try await adapter.generate(request)
+      response = try await adapter.generate(request, for: sample, of: benchmark)
     } catch {
       return SampleRecord(
         runID: run, key: key, status: .error, score: 0, breakdownJSON: breakdown, requestJSON: requestJSON,

@@ -19,8 +19,7 @@ public struct ModelJudge: Judge {
   public func reply(to prompt: String, settings: JudgeSettings) async throws -> String {
     let request = Request(
       suite: key.suite, sampleID: key.sampleID, repeatIndex: key.repeatIndex,
-      messages: [ChatMessage(role: .user, content: [.text(prompt)])], parameters: settings.parameters,
-      reference: ReferenceAnswers(oracle: "", baseline: ""))
+      messages: [ChatMessage(role: .user, content: [.text(prompt)])], parameters: settings.parameters)
     return try await adapter.generate(request).text
   }
 }

@@ -146,8 +146,10 @@ struct NotedBaselineAdapter: ModelAdapter {
   static let note = "adapter: reasoning put back as <think>…</think>"
   var description: AdapterDescription { AdapterDescription(model: "noted", kind: "test", maxConcurrency: 4) }
 
-  func generate(_ request: Request) async throws -> Response {
-    Response(text: request.reference.baseline, notes: [Self.note])
+  func generate(_ request: Request) async throws -> Response { throw ModelError.noPrediction }
+
+  func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response {
+    Response(text: ReferencePolicy.baseline.response(to: sample, of: benchmark), notes: [Self.note])
   }
 }
 

@@ -138,7 +138,7 @@ public struct JudgePolicy: Sendable {
   }
 }
 
-extension Benchmark {
+extension BenchmarkScorer {
   public func judgePolicy(for sample: Sample) -> JudgePolicy { .single }
 
   /// The reference's one question (``judgePrompt(for:sample:ruleScore:)``), asked by the benchmark's policy and

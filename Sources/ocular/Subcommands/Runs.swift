@@ -1,4 +1,5 @@
 import ArgumentParser
+import OcularCore
 import OcularReports
 import OcularStore
 
@@ -73,11 +74,21 @@ struct Export: AsyncParsableCommand {
   @Option(name: .long, help: "Only this suite's samples.")
   var suite: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The output file, written whole or not at all (default: standard output).", valueName: "file"))
+  var output: String?
+
   @OptionGroup var store: StoreOptions
 
   func run() async throws {
     try await Console.reportingErrors {
       let exporter = SampleExporter(store: try RunStore(existingAt: store.db))
+      if let output, output != "-" {
+        try AtomicFile.write(to: output) { append in try exporter.exportJSONL(run: run, suite: suite, to: append) }
+        Console.note("wrote \(output)")
+        return
+      }
       var buffer = ""
       try exporter.exportJSONL(run: run, suite: suite) { line in
         buffer += line
