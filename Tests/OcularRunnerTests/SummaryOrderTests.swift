@@ -58,7 +58,7 @@ struct ScramblingAdapter: ModelAdapter {
     #expect(try store.hasErrors(run: outcome.run.id))
     try expectStoredSummariesMatchTheStore(store, run: outcome.run.id, suites: suites)
     // The rescored run is summarized while saving too.
-    let rescored = try Rescorer(store: store).rescore(run: outcome.run.id, suites: suites)
+    let rescored = try await Rescorer(store: store).rescore(run: outcome.run.id, suites: suites)
     try expectStoredSummariesMatchTheStore(store, run: rescored.id, suites: suites)
     for suite in suites {
       let first = try store.metrics(run: outcome.run.id, suite: suite.name)

@@ -53,7 +53,10 @@ import Testing
     #expect(samples.count == 1)
     #expect(samples.first?.response == "café")
     #expect(samples.first?.score == 0.75)
-    #expect(samples.first?.judgeOutput == (version >= 2 ? "Judgement: 1" : nil))
+    // A v2–v4 store's judge reply becomes the sample's one judge exchange, with the settings every call had then.
+    let kept = JudgeExchange(
+      prompt: nil, settings: JudgeSettings(temperature: 0, maxTokens: 1024, seed: 42), reply: "Judgement: 1")
+    #expect(samples.first?.judgeExchanges == (version >= 2 ? [kept] : []))
     #expect(samples.first?.logprobCount == nil)
     // Suites stored before scoring profiles existed were scored under the default profile (v5-suite-scoring-profile).
     #expect(try store.suites(run: 1).map(\.scoringProfile) == [.vlmevalkit])
@@ -107,7 +110,16 @@ func makeStore(at path: String, migrationCount: Int) throws {
         VALUES (1, 'docvqa', 'q1', 0, 'ok', 0.75, '{}', '', '[]', '{}', CAST('café' AS BLOB), 0, 0,
           '2026-11-01T00:00:01Z');
         """)
-    if migrationCount >= 2 {
+    let exchangesMigration = RunStore.migrationIdentifiers.firstIndex(of: "v5-judge-exchanges")!
+    if migrationCount > exchangesMigration {
+      // A store with the judge-exchanges table keeps the same reply as its sample's first exchange.
+      try db.execute(
+        sql: """
+          INSERT INTO judge_exchanges (run_id, suite, sample_id, repeat, position, prompt, temperature, max_tokens,
+            seed, top_p, reply, failure)
+          VALUES (1, 'docvqa', 'q1', 0, 0, NULL, 0, 1024, 42, NULL, CAST('Judgement: 1' AS BLOB), NULL)
+          """)
+    } else if migrationCount >= 2 {
       try db.execute(sql: "UPDATE samples SET judge_output = CAST('Judgement: 1' AS BLOB)")
     }
   }

@@ -205,6 +205,13 @@ public protocol BenchmarkScorer: Sendable {
   func score(
     _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
   ) -> SampleScore
+  /// How the reference asks its judge about this sample: settings per call, call limit, replies asked again.
+  func judgePolicy(for sample: Sample) -> JudgePolicy
+  /// Scores an answer with the judge, calling it as the reference does (settings, retries, stages); nil when the
+  /// reference asks the judge nothing about this answer.
+  func judgedScore(
+    _ extraction: Extraction, for sample: Sample, ruleScore: SampleScore, options: ScoringOptions, judge: JudgeCalls
+  ) async -> SampleScore?
   /// A response that scores full marks.
   func oracleResponse(for sample: Sample) -> String
   /// The built-in baseline's deterministic chance-level response.

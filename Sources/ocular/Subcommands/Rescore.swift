@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OcularCore
+import OcularModels
 import OcularReports
 import OcularRunner
 import OcularStore
@@ -12,8 +13,9 @@ struct Rescore: AsyncParsableCommand {
     discussion: """
       The new run records the run it re-scores (rescored_from) and copies its model, parameters, requests and \
       responses; its suites must be unchanged (same content hash). --boxed and --box-format score under another \
-      profile, and --scoring-profile under another named profile. Compare the two with: ocular diff RUN NEW_RUN \
-      (add --force when the profiles differ: it lists the samples whose score changes).
+      profile, and --scoring-profile under another named profile. A judged run is judged again from its stored \
+      judge calls (no judge is asked) unless --judge names a judge to ask. Compare the two with: ocular diff RUN \
+      NEW_RUN (add --force when the profiles differ: it lists the samples whose score changes).
       """)
 
   @Argument(help: "The run to re-score.")
@@ -31,6 +33,11 @@ struct Rescore: AsyncParsableCommand {
       "Score under this profile instead of the run's: vlmevalkit, published, corrected or lmms-eval.",
       valueName: "name"))
   var scoringProfile: String?
+
+  @Option(
+    name: .long,
+    help: "Ask this LLM judge (any model spec) where a reference calls one, instead of replaying the stored calls.")
+  var judge: String?
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var suites: SuiteFolderOptions
@@ -50,7 +57,17 @@ struct Rescore: AsyncParsableCommand {
         if let profile { changed.profile = profile }
         options = changed
       }
-      let rescored = try Rescorer(store: runStore).rescore(run: run, suites: chosen, options: options)
+      let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
+      let judgeAdapter = try await judgeSpec?.makeAdapter(settings: AdapterSpec.Settings())
+      let rescored: RunRecord
+      do {
+        rescored = try await Rescorer(store: runStore, judge: judgeAdapter, judgeSpec: judgeSpec?.description).rescore(
+          run: run, suites: chosen, options: options)
+      } catch {
+        await judgeAdapter?.close()
+        throw error
+      }
+      await judgeAdapter?.close()
       let reports = RunReports(store: runStore)
       if output.json {
         Console.print(try reports.detailJSON(run: rescored.id, suite: nil) + "\n")
