@@ -120,12 +120,12 @@ echo "regenerated the judge_calls golden files" >&2
 #   (corrected); `nan-gold` writes real TSVs whose gold cell is one of pandas' default NA strings, reads them with
 #   vlmeval.smp.load and scores them with the real evaluate_heuristic (it also records the installed pandas' NA
 #   strings). MathVision's local-`a` cases go through refscore bench mathv; the lmms-eval cases through refscore's
-#   anls_lmms / relaxed_lmms / ocrbench_lmms (lmms-eval 0.7.3).
+#   anls_lmms / relaxed_lmms / ocrbench_lmms / mmmu_lmms (lmms-eval 0.7.3).
 env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/profiles_driver.py robospatial \
     -i "$GOLDEN/robospatial.cases.jsonl" -o "$GOLDEN/robospatial_profiles.golden.jsonl"
 env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/profiles_driver.py nan-gold \
     -i "$GOLDEN/nan_gold.cases.jsonl" -o "$GOLDEN/nan_gold.golden.jsonl" --na-values "$GOLDEN/pandas_na_values.json"
-for bench in mathv_local_a lmms_profile; do
+for bench in mathv_local_a lmms_profile mmmu_lmms; do
     env -u VERBOSE python3 "$REFSCORE/refscore.py" -i "$GOLDEN/$bench.cases.jsonl" -o "$GOLDEN/$bench.golden.jsonl"
 done
 echo "regenerated the scoring-profile golden files" >&2

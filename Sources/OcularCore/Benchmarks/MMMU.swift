@@ -3,7 +3,8 @@
 /// `validation`.
 ///
 /// An open question (no option `A`) becomes a two-option question, A = the gold text and B = `Other Answers`, and
-/// every gold that is not a single upper-case letter counts as `A`.
+/// every gold that is not a single upper-case letter counts as `A`. Under the `lmms-eval` profile the sample is
+/// scored as lmms-eval 0.7.3's `mmmu_process_results` does (``LMMSEvalMMMU``).
 public struct MMMU: Benchmark {
   /// The vanilla multiple-choice rules MMMU shares (prompt variables, option columns).
   let base = VanillaMultipleChoice(id: "mmmu", title: "MMMU", group: .generalVQA)
@@ -129,7 +130,10 @@ public struct MMMU: Benchmark {
     thinkAnswer(Self.choices(of: sample).first?.letter ?? "A", thinking: "The first option is chosen by the baseline.")
   }
 
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .corrected }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
+    if options.profile == .lmmsEval { return Self.lmmsEvalScore(extraction, for: sample) }
     let choices = Self.choices(of: sample)
     let gold = Self.goldLetter(of: sample)
     var notes: [String] = []
@@ -145,6 +149,39 @@ public struct MMMU: Benchmark {
       return .unparsed(notes: notes)
     }
     return SampleScore(value: letter == gold ? 1 : 0, parsed: letter, notes: notes)
+  }
+
+  /// The note on every sample lmms-eval would have scored with a random guess.
+  public static let randomFallbackNote =
+    "lmms-eval: no option letter found; the reference picks random.choice of the options, Ocular scores 0 (unparsed)"
+
+  /// The question type lmms-eval branches on: the record's `question_type`, else `open` for a record without
+  /// option `A` and `multiple-choice` otherwise.
+  public static func lmmsEvalQuestionType(of sample: Sample) -> String {
+    sample.text("question_type") ?? (isOpen(sample) ? "open" : "multiple-choice")
+  }
+
+  /// lmms-eval 0.7.3's `mmmu_process_results` + `evaluate_mmmu` on the response without reasoning blocks: a
+  /// `multiple-choice` question is parsed against its option columns in order (lettered A, B, … as
+  /// `get_multi_choice_info` does) and right when the letter equals the gold; any other type goes through
+  /// `parse_open_response` and `eval_open`. No letter found scores 0 as unparsed where the reference guesses.
+  static func lmmsEvalScore(_ extraction: Extraction, for sample: Sample) -> SampleScore {
+    let prediction = LMMSEvalPrediction.prediction(from: extraction.raw)
+    let gold = sample.text("answer") ?? ""
+    guard lmmsEvalQuestionType(of: sample) == "multiple-choice" else {
+      let candidates = LMMSEvalMMMU.parseOpen(prediction)
+      let isCorrect = LMMSEvalMMMU.isOpenAnswerCorrect(gold: gold, candidates: candidates)
+      return SampleScore(
+        value: isCorrect ? 1 : 0, parsed: "[" + candidates.map(\.description).joined(separator: ", ") + "]",
+        notes: ["lmms-eval: open question, parse_open_response + eval_open against the gold text"])
+    }
+    let options = VanillaMultipleChoice.choices(of: sample).map(\.text)
+    guard let letter = LMMSEvalMMMU.parseMultipleChoice(prediction, options: options) else {
+      return .unparsed(notes: [randomFallbackNote])
+    }
+    return SampleScore(
+      value: letter == gold ? 1 : 0, parsed: letter,
+      notes: ["lmms-eval: parse_multi_choice_response + eval_multi_choice"])
   }
 
   public func makeAggregator() -> any ScoreAggregator {

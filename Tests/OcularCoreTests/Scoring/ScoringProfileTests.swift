@@ -45,7 +45,7 @@ struct ScoringProfileTests {
 
   @Test func everyBenchmarkDefinesTheDefaultAndSaysWhatElse() {
     let lmms = Set(BenchmarkRegistry.all.filter { $0.defines(.lmmsEval) }.map(\.id))
-    #expect(lmms == ["docvqa", "infovqa", "chartqa", "ocrbench"])
+    #expect(lmms == ["mmmu", "docvqa", "infovqa", "chartqa", "ocrbench"])
     let corrected = Set(BenchmarkRegistry.all.filter { $0.defines(.corrected) }.map(\.id))
     #expect(
       corrected == [
