@@ -172,6 +172,9 @@ final class HTTP1Client: Sendable {
     let tlsContext = tlsContext
     let serverName = SocketAddressCheck.isIPAddress(endpoint.host) ? nil : endpoint.host
     let owner = WeakClient(self)
+    // The handler of each channel the bootstrap sets up, taken here rather than looked up in a pipeline that a failed
+    // TLS handshake may already have torn down.
+    let handlers = HandlerRegistry()
     let channel = try await ClientBootstrap(group: group)
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
       .connectTimeout(timeout)
@@ -183,14 +186,16 @@ final class HTTP1Client: Sendable {
             try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
           }
           try pipeline.addHTTPClientHandlers()
-          try pipeline.addHandler(HTTP1ConnectionHandler { owner.client?.forget(channel: id) })
+          let handler = HTTP1ConnectionHandler { owner.client?.forget(channel: id) }
+          try pipeline.addHandler(handler)
+          handlers.byChannel.withLock { $0[id] = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
         }
       }
       .connect(host: endpoint.host, port: endpoint.port).get()
-    let handler = try await channel.eventLoop.submit {
-      NIOLoopBound(
-        try channel.pipeline.syncOperations.handler(type: HTTP1ConnectionHandler.self), eventLoop: channel.eventLoop)
-    }.get()
+    guard let handler = handlers.byChannel.withLock({ $0[ObjectIdentifier(channel)] }) else {
+      channel.close(promise: nil)
+      throw HTTP1ClientError.connectionClosed(isAnswerStarted: false)
+    }
     let connection = HTTP1Connection(channel: channel, handler: handler)
     let isShutDown = state.withLock { $0.track(connection) }
     if isShutDown {
@@ -210,6 +215,12 @@ private final class WeakClient: Sendable {
   init(_ client: HTTP1Client) {
     self.client = client
   }
+}
+
+/// The exchange handlers a bootstrap set up, by channel.
+private final class HandlerRegistry: Sendable {
+  /// Each channel's handler.
+  let byChannel = Mutex<[ObjectIdentifier: NIOLoopBound<HTTP1ConnectionHandler>]>([:])
 }
 
 /// Whether a host is an IP address (TLS sends no server name for one).

@@ -113,12 +113,10 @@ extension HTTP1Client {
     }
     let client = try client(of: server, connections: 1)
     #expect(try await client.text().count == 100_000)
-    let clock = ContinuousClock()
-    let start = clock.now
     let error = await #expect(throws: (any Error).self) { try await client.text() }
-    #expect(clock.now - start < .seconds(10))
     let reason = error.map { OpenAIAdapter.describe($0) } ?? ""
     #expect(reason == "connection reset by peer" || reason == "the server closed the connection")
+    // A hang would end in the 60 s timeout instead.
     #expect(error as? HTTP1ClientError != .timedOut)
     // Part of the answer had come: sending the request again is the caller's decision, not the pool's.
     #expect(server.requests.count == 2)
@@ -134,10 +132,7 @@ extension HTTP1Client {
       return reply
     }
     let client = try client(of: server, connections: 1)
-    let clock = ContinuousClock()
-    let start = clock.now
     await #expect(throws: HTTP1ClientError.timedOut) { try await client.text(timeout: .milliseconds(200)) }
-    #expect(clock.now - start < .seconds(10))
     #expect(try await client.text() == "n1")
     #expect(server.connectionCount == 2)
     await client.shutDown()
@@ -201,13 +196,11 @@ extension HTTP1Client {
       return reply
     }
     let client = try client(of: server, connections: 1)
-    let clock = ContinuousClock()
-    let start = clock.now
     let task = Task { try await client.text() }
     try await Task.sleep(for: .milliseconds(200))
     task.cancel()
+    // Not cancelled, the request would get the server's answer after 30 s, and no error.
     await #expect(throws: (any Error).self) { try await task.value }
-    #expect(clock.now - start < .seconds(10))
     await client.shutDown()
     await server.stop()
   }
