@@ -191,6 +191,15 @@ if start_serve "$work/tiny-qwen3vl-scripted"; then
 fi
 step_done "c. scripted"
 
+# --- d. a judged run: the tiny model judges ----------------------------------------------------------------------
+step "d. judged: mathverse and charxiv with --judge (the tiny model, stdio), then ocular rescore"
+run_eval "judged" "$work/judged.sqlite" "$(adapter_command "$work/tiny-qwen3vl")" --suite mathverse,charxiv \
+  --shard 1/4 --temperature 0 --max-tokens 8 --concurrency 4 --judge "$(adapter_command "$work/tiny-qwen3vl")"
+"$ocular" rescore 1 --db "$work/judged.sqlite" >"$work/judged-rescore.out" 2>&1
+assert "judged: ocular rescore exits 0" $? "$(grep -v '^\s*$' "$work/judged-rescore.out" | tail -n 1)"
+check judged "$work/judged.sqlite" 1 2 --label judged
+step_done "d. judged"
+
 passed="$(grep -c '^ok ' "$results")"
 failed="$(grep -c '^FAIL' "$results")"
 echo "real-model: check took $((SECONDS - check_start)) s after the venv"

@@ -1,4 +1,5 @@
 import Foundation
+import OcularCore
 
 /// A model named on the command line.
 ///
@@ -10,7 +11,7 @@ import Foundation
 /// | `openai:http://host:port/v1#MODEL` | ``OpenAIAdapter`` |
 public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
   /// A built-in policy, with a simulated latency in milliseconds.
-  case builtin(PolicyAdapter.Policy, latencyMilliseconds: Int)
+  case builtin(ReferencePolicy, latencyMilliseconds: Int)
   /// A replay file, with the model name given after `#`, if any.
   case replay(path: String, model: String? = nil)
   /// A process speaking `ocular/1` on stdin/stdout.
@@ -41,7 +42,7 @@ public enum AdapterSpec: Sendable, Hashable, CustomStringConvertible {
     if text.hasPrefix("builtin:") {
       let body = text.dropFirst("builtin:".count)
       let parts = body.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-      guard let policy = PolicyAdapter.Policy(rawValue: String(parts[0])) else { throw .invalidSpec(text) }
+      guard let policy = ReferencePolicy(rawValue: String(parts[0])) else { throw .invalidSpec(text) }
       var latency = 0
       if parts.count == 2 {
         let option = parts[1].split(separator: "=", maxSplits: 1)

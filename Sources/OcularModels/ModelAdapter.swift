@@ -36,6 +36,12 @@ public protocol ModelAdapter: Sendable {
   /// - Throws: ``ModelError`` when no answer can be had for this request; the run records it and goes on.
   func generate(_ request: Request) async throws -> Response
 
+  /// Answers one request for a sample of a benchmark; only the built-in reference policies read the sample, every
+  /// other model is sent the request alone (the default).
+  ///
+  /// - Throws: ``ModelError`` when no answer can be had for this request; the run records it and goes on.
+  func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response
+
   /// Releases the model (an external process is asked to exit); called once after the last request.
   func close() async
 
@@ -51,6 +57,10 @@ public protocol ModelAdapter: Sendable {
 }
 
 extension ModelAdapter {
+  public func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response {
+    try await generate(request)
+  }
+
   public func close() async {}
 
   public func checkCoverage(of sampleIDs: [String: Set<String>]) throws -> [String] { [] }
@@ -110,7 +120,7 @@ extension ModelError {
   static func suggestion(for spec: String) -> String? {
     let kinds = ["builtin", "replay", "stdio", "openai"]
     guard let colon = spec.firstIndex(of: ":") else {
-      return Spelling.closest(to: spec, among: PolicyAdapter.Policy.allCases.map(\.rawValue)).map { "builtin:" + $0 }
+      return Spelling.closest(to: spec, among: ReferencePolicy.allCases.map(\.rawValue)).map { "builtin:" + $0 }
     }
     let kind = String(spec[..<colon])
     let body = String(spec[spec.index(after: colon)...])
@@ -120,7 +130,7 @@ extension ModelError {
     guard kind == "builtin" else { return nil }
     let name = String(body.prefix { $0 != "?" })
     let options = String(body.dropFirst(name.count))
-    return Spelling.closest(to: name, among: PolicyAdapter.Policy.allCases.map(\.rawValue)).map {
+    return Spelling.closest(to: name, among: ReferencePolicy.allCases.map(\.rawValue)).map {
       "builtin:" + $0 + options
     }
   }

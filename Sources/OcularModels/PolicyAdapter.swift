@@ -1,22 +1,14 @@
 import OcularCore
 
-/// A built-in model that answers by a fixed policy, in process.
+/// A built-in model that answers each sample by a reference policy, in process.
 public struct PolicyAdapter: ModelAdapter {
-  /// The built-in policies.
-  public enum Policy: String, Sendable, CaseIterable {
-    /// Answers each sample's gold in the form its scorer expects: every suite scores 100.
-    case oracle
-    /// A deterministic chance-level policy: the first option, a centred box, a short fixed answer.
-    case baseline
-  }
-
   /// The policy.
-  public let policy: Policy
+  public let policy: ReferencePolicy
   /// A simulated model latency per request, for exercising progress, interruption and resume.
   public let latency: Duration
 
   /// Creates a policy adapter.
-  public init(policy: Policy, latency: Duration = .zero) {
+  public init(policy: ReferencePolicy, latency: Duration = .zero) {
     self.policy = policy
     self.latency = latency
   }
@@ -26,11 +18,15 @@ public struct PolicyAdapter: ModelAdapter {
     AdapterDescription(model: "builtin:\(policy.rawValue)", kind: "builtin", maxConcurrency: 64)
   }
 
+  /// Refuses a request that comes without its sample: a reference policy answers from the sample itself.
   public func generate(_ request: Request) async throws -> Response {
+    throw ModelError.adapterFailed(
+      "builtin:\(policy.rawValue) answers only the samples of an evaluation (it reads their gold); it cannot answer "
+        + "a request alone, such as a judge prompt")
+  }
+
+  public func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response {
     if latency > .zero { try await Task.sleep(for: latency) }
-    switch policy {
-    case .oracle: return Response(text: request.reference.oracle)
-    case .baseline: return Response(text: request.reference.baseline)
-    }
+    return Response(text: policy.response(to: sample, of: benchmark))
   }
 }

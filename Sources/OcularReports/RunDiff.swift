@@ -38,7 +38,7 @@ public func suiteScoringProfile(run: RunRecord, benchmark: String) -> String {
   }
   let families = (parts.first ?? "").split(separator: "+").map(String.init)
   let options = parts.count > 1 ? parts[1] : ""
-  let family = BenchmarkRegistry.benchmark(id: benchmark)?.scoringProfile
+  let family = BenchmarkRegistry.benchmark(id: benchmark)?.descriptor.family.rawValue
   let component = family.flatMap { name in families.first { $0 == name || $0.hasPrefix(name + "-") } }
   return (component ?? parts.first ?? "") + "; " + options
 }

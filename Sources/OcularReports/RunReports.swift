@@ -27,6 +27,47 @@ public struct RunReports: Sendable {
     return table.render()
   }
 
+  /// One stored sample for people: status, score, extracted answer, notes, and every judge call (prompt, settings,
+  /// reply), each repeat in turn. Model and judge text is shown with control characters neutralised.
+  public func sampleDetail(run id: Int64, suite: String, sampleID: String) throws(StoreError) -> String {
+    _ = try store.run(id: id)
+    let records = try store.samples(run: id, suite: suite, sampleID: sampleID)
+    guard !records.isEmpty else { throw .unknownSample(run: id, suite: suite, sampleID: sampleID) }
+    let clean: (String) -> String = { TextTable.sanitize($0) }
+    var text = ""
+    for record in records {
+      text += "run \(id)  \(suite) / \(clean(sampleID))  repeat \(record.key.repeatIndex)\n"
+      text += "  status     \(record.status.rawValue)\(record.errorReason.map { " (\(clean($0)))" } ?? "")\n"
+      text += "  score      \(JSONValue.number(record.score).cellText ?? "-")\n"
+      text += "  extracted  \(record.extracted.map(clean) ?? "-")\n"
+      text += "  parsed     \(record.parsed.map(clean) ?? "-")\n"
+      for note in record.notes { text += "  note       \(clean(note))\n" }
+      for (index, exchange) in record.judgeExchanges.enumerated() {
+        text += "  judge call \(index + 1)/\(record.judgeExchanges.count)  \(exchange.settings.label)\n"
+        text += "    prompt:\n" + Self.indented(exchange.prompt.map(clean) ?? "(not recorded)") + "\n"
+        if let failure = exchange.failure {
+          text += "    failed: \(clean(failure))\n"
+        } else {
+          text += "    reply:\n" + Self.indented(clean(exchange.reply ?? "")) + "\n"
+        }
+      }
+    }
+    return text
+  }
+
+  /// One stored sample's repeats as `ocular export` lines.
+  public func sampleJSONL(run id: Int64, suite: String, sampleID: String) throws(StoreError) -> String {
+    _ = try store.run(id: id)
+    let records = try store.samples(run: id, suite: suite, sampleID: sampleID)
+    guard !records.isEmpty else { throw .unknownSample(run: id, suite: suite, sampleID: sampleID) }
+    return records.map { SampleExporter.line(for: $0) + "\n" }.joined()
+  }
+
+  /// Text with every line indented six spaces.
+  static func indented(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n")
+  }
+
   /// The list of runs, newest first.
   public func runTable() throws(StoreError) -> String {
     var table = TextTable(

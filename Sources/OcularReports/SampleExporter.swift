@@ -15,7 +15,8 @@ public struct SampleExporter: Sendable {
   /// Writes every sample of a run (or of one suite) as a JSON line to `output`.
   ///
   /// Each line has `suite`, `id`, `repeat`, `status`, `extracted`, `score`, `response`, and also `parsed`,
-  /// `thinking`, `measures`, `breakdown`, `error`, `latency_ms` and token counts.
+  /// `thinking`, `measures`, `breakdown`, `error`, `latency_ms`, token counts, `notes` and `judge_exchanges` (every
+  /// judge call: `prompt`, `settings`, `reply`, `failure`).
   public func exportJSONL(run id: Int64, suite: String?, to output: (String) -> Void) throws(StoreError) {
     _ = try store.run(id: id)
     try store.forEachSample(run: id, suite: suite) { record in
@@ -37,8 +38,23 @@ public struct SampleExporter: Sendable {
       "breakdown": breakdown, "error": optional(record.errorReason),
       "latency_ms": record.latencyMilliseconds.map(JSONValue.number) ?? .null,
       "prompt_tokens": optional(record.promptTokens), "completion_tokens": optional(record.completionTokens),
-      "notes": .array(record.notes.map(JSONValue.string)), "judge_output": optional(record.judgeOutput),
+      "notes": .array(record.notes.map(JSONValue.string)),
+      "judge_exchanges": .array(record.judgeExchanges.map(Self.value(of:))),
     ]
     return JSONValue.object(object).jsonText()
+  }
+
+  /// A judge exchange as JSON: `prompt`, `settings` (only those sent), `reply`, `failure`.
+  public static func value(of exchange: JudgeExchange) -> JSONValue {
+    var settings: [String: JSONValue] = [:]
+    if let value = exchange.settings.temperature { settings["temperature"] = .number(value) }
+    if let value = exchange.settings.maxTokens { settings["max_tokens"] = .number(Double(value)) }
+    if let value = exchange.settings.seed { settings["seed"] = .number(Double(value)) }
+    if let value = exchange.settings.topP { settings["top_p"] = .number(value) }
+    return .object([
+      "prompt": exchange.prompt.map(JSONValue.string) ?? .null, "settings": .object(settings),
+      "reply": exchange.reply.map(JSONValue.string) ?? .null,
+      "failure": exchange.failure.map(JSONValue.string) ?? .null,
+    ])
   }
 }

@@ -61,7 +61,7 @@ public struct Evaluator: Sendable {
 
   /// The scoring profile id of a set of suites under some options.
   public static func scoringProfile(of suites: [Suite], options: ScoringOptions) -> String {
-    let profiles = Set(suites.map { $0.benchmark.scoringProfile }).sorted()
+    let profiles = Set(suites.map { $0.benchmark.descriptor.family.rawValue }).sorted()
     let names = profiles.map { $0 == "vlmevalkit" ? "vlmevalkit-0.0.20" : $0 }
     return names.joined(separator: "+") + "; " + options.label
   }
@@ -181,6 +181,13 @@ public struct Evaluator: Sendable {
   ) async throws -> EvaluationOutcome {
     var wasInterrupted = false
     let streak = FailureStreak(limit: settings.maximumConsecutiveErrors)
+    var total = 0
+    var alreadyDone = 0
+    for item in prepared {
+      total += try Self.answerCount(item, settings: settings)
+      alreadyDone += try store.answeredKeys(run: run.id, suite: item.suite.name).count
+    }
+    observer.runStarted(total: total, alreadyDone: alreadyDone, suiteCount: prepared.count)
     do {
       for item in prepared {
         try await evaluate(item, run: run.id, settings: settings, streak: streak)
@@ -216,6 +223,7 @@ public struct Evaluator: Sendable {
     // would leave reading, prompting and scoring one thread between them.
     let saving = DispatchQueue(label: "ocular.evaluator.save")
     let benchmark = suite.benchmark
+    let scorer = ResponseScorer(benchmark: benchmark, options: settings.scoringOptions)
     let writer = Task { () throws -> (any ScoreAggregator)? in
       var done = answered.count
       var aggregator = isFresh ? benchmark.makeAggregator() : nil
@@ -231,7 +239,10 @@ public struct Evaluator: Sendable {
         if aggregator != nil {
           for record in batch { aggregator!.add(Rescorer.scoredSample(from: record)) }
         }
+        var tally = AnswerTally()
+        for record in batch { tally.add(status: record.status, score: record.score) }
         done += batch.count
+        observer.answered(suite: name, tally)
         observer.progressed(suite: name, done: done, total: total)
         // A small batch means scoring is fast but not yet queued up: let a few milliseconds of results gather, so
         // that a fast model commits hundreds of samples per transaction instead of rewriting the same pages for
@@ -268,7 +279,7 @@ public struct Evaluator: Sendable {
               }()
             group.addTask {
               let record = await self.answer(
-                request, sample: sample, run: run, suite: suite, settings: settings, parametersJSON: parametersJSON)
+                request, sample: sample, run: run, suite: suite, scorer: scorer, parametersJSON: parametersJSON)
               // A request cut short by a graceful stop is dropped, not stored as an error; a resume asks it again.
               if record.status == .error, Task.isCancelled { return }
               try await queue.push(record)
@@ -305,7 +316,7 @@ public struct Evaluator: Sendable {
   }
 
   private func answer(
-    _ request: Request, sample: Sample, run: Int64, suite: Suite, settings: EvaluationSettings, parametersJSON: String
+    _ request: Request, sample: Sample, run: Int64, suite: Suite, scorer: ResponseScorer, parametersJSON: String
   ) async -> SampleRecord {
     let benchmark = suite.benchmark
     let key = SampleKey(suite: suite.name, sampleID: sample.id, repeatIndex: request.repeatIndex)
@@ -315,43 +326,22 @@ public struct Evaluator: Sendable {
     let started = clock.now
     let response: Response
     do {
-      response = try await adapter.generate(request)
+      response = try await adapter.generate(request, for: sample, of: benchmark)
     } catch {
       return SampleRecord(
         runID: run, key: key, status: .error, score: 0, breakdownJSON: breakdown, requestJSON: requestJSON,
         response: nil, errorReason: Self.reason(error), latencyMilliseconds: Self.milliseconds(clock.now - started))
     }
     let latency = Self.milliseconds(clock.now - started)
-    let extraction = benchmark.extractor(options: settings.scoringOptions).extract(response.text)
-    var score = benchmark.score(extraction, for: sample, options: settings.scoringOptions)
-    var judgeOutput: String?
-    if let judge, let prompt = benchmark.judgePrompt(for: extraction, sample: sample, ruleScore: score) {
-      // The reference's judge call: its prompt, sent to any model; the raw output is stored with the sample.
-      let judgeRequest = Request(
-        suite: request.suite, sampleID: request.sampleID, repeatIndex: request.repeatIndex,
-        messages: [ChatMessage(role: .user, content: [.text(prompt)])],
-        parameters: GenerationParameters(temperature: 0, maxTokens: 1024, seed: 42),
-        reference: ReferenceAnswers(oracle: "", baseline: ""))
-      do {
-        let output = try await judge.generate(judgeRequest).text
-        judgeOutput = output
-        score = benchmark.score(extraction, for: sample, judgeOutput: output, options: settings.scoringOptions)
-      } catch {
-        score.notes.append("judge failed (\(error)); offline rule kept")
-      }
-    }
-    // The training reward (benchmarks.md §7) is stored beside the benchmark's measures, never aggregated with them.
-    let reward = TrainingReward.measures(response: response.text, benchmark: benchmark, sample: sample)
-    score.notes = response.notes + score.notes
-    return SampleRecord(
-      runID: run, key: key, status: score.status, score: score.value,
-      measuresJSON: Self.measuresJSON(score.measures.merging(reward) { own, _ in own }),
-      parsed: score.parsed, notes: score.notes, breakdownJSON: breakdown, requestJSON: requestJSON,
-      response: response.text, thinking: extraction.thinking, extracted: extraction.answer,
-      hasAnswerTag: extraction.hasAnswerTag, isAnswerInThink: extraction.isAnswerInThink, judgeOutput: judgeOutput,
-      latencyMilliseconds: latency, promptTokens: response.usage?.promptTokens,
+    let judge = self.judge.map { ModelJudge(adapter: $0, key: key) }
+    let outcome = await scorer.score(response: response.text, notes: response.notes, for: sample, judge: judge)
+    var record = SampleRecord(
+      runID: run, key: key, status: .ok, score: 0, breakdownJSON: breakdown, requestJSON: requestJSON,
+      response: response.text, latencyMilliseconds: latency, promptTokens: response.usage?.promptTokens,
       completionTokens: response.usage?.completionTokens, logprobCount: response.tokenLogprobs?.count,
       meanNegativeLogprob: response.meanNegativeLogprob)
+    record.record(outcome)
+    return record
   }
 
   /// The stored form of breakdown keys: `[["dimension", "key"], …]`.

@@ -1,5 +1,6 @@
 import Foundation
 import OcularCore
+import OcularModels
 import OcularStore
 
 /// Re-scores a run's stored responses with the current extraction and scorers into a new run, without calling
@@ -7,18 +8,28 @@ import OcularStore
 ///
 /// The new run copies the original's model, generation parameters, prompt profile, repeats and requests, records
 /// `rescored_from` in its lineage, and gets a fresh scoring profile, harness version and summaries. Samples stored
-/// as errors (no response) are copied as errors; a stored judge output is scored again with the current rules (the
-/// judge is not asked again).
+/// as errors (no response) are copied as errors. Responses are scored by the same ``ResponseScorer`` as `ocular
+/// eval`: a run judged before is judged again from its stored exchanges (``ReplayingJudge``: the judge is not
+/// asked), or by a new judge when one is given.
 public struct Rescorer: Sendable {
   /// The store holding the original run, which also receives the new one.
   public let store: RunStore
   /// Progress reports.
   public let observer: any EvaluationObserver
+  /// A new judge to ask instead of replaying the stored exchanges; nil replays them.
+  public let judge: (any ModelAdapter)?
+  /// The model spec of the new judge, recorded in the new run's scoring options.
+  public let judgeSpec: String?
 
-  /// Creates a rescorer.
-  public init(store: RunStore, observer: any EvaluationObserver = SilentObserver()) {
+  /// Creates a rescorer; with a judge (and its spec), the judge is asked anew instead of the stored exchanges.
+  public init(
+    store: RunStore, observer: any EvaluationObserver = SilentObserver(), judge: (any ModelAdapter)? = nil,
+    judgeSpec: String? = nil
+  ) {
     self.store = store
     self.observer = observer
+    self.judge = judge
+    self.judgeSpec = judgeSpec
   }
 
   /// Re-scores run `id` into a new run and returns it.
@@ -26,12 +37,13 @@ public struct Rescorer: Sendable {
   /// - Parameters:
   ///   - suites: The suites of the run, opened from their folders; each must have the content hash the run recorded.
   ///   - options: Scoring options to apply instead of the run's own (to score under another profile).
-  public func rescore(run id: Int64, suites: [Suite], options: ScoringOptions? = nil) throws -> RunRecord {
+  public func rescore(run id: Int64, suites: [Suite], options: ScoringOptions? = nil) async throws -> RunRecord {
     let original = try store.run(id: id)
     let recorded = try store.suites(run: id)
     let decoder = JSONDecoder()
-    let scoringOptions =
+    var scoringOptions =
       try options ?? decoder.decode(ScoringOptions.self, from: Data(original.scoringOptionsJSON.utf8))
+    if let judge { scoringOptions.judge = judgeSpec ?? judge.description.model }
     var prepared: [PreparedSuite] = []
     for record in recorded {
       guard let suite = suites.first(where: { $0.name == record.suite }) else {
@@ -57,52 +69,79 @@ public struct Rescorer: Sendable {
         suiteNames: original.suiteNames))
     for (position, item) in prepared.enumerated() {
       var record = Evaluator.suiteRecord(item, run: run.id)
-      // The judge label says how the stored answers were judged (rule-only, or judge:MODEL); it carries over.
-      if let judged = recorded.first(where: { $0.suite == record.suite }) { record.judgeLabel = judged.judgeLabel }
+      // The judge label says how the stored answers were judged (rule-only, or judge:MODEL); it carries over, unless
+      // a new judge decides.
+      if let judge, record.judgeLabel != "none" {
+        record.judgeLabel = "judge:\(judge.description.model)"
+      } else if let judged = recorded.first(where: { $0.suite == record.suite }) {
+        record.judgeLabel = judged.judgeLabel
+      }
       try store.addSuite(record, position: position)
     }
     for item in prepared {
-      try rescore(item, from: id, into: run.id, options: scoringOptions)
+      try await rescore(item, from: id, into: run.id, options: scoringOptions)
     }
     try store.setStatus(.completed, run: run.id)
     run = try store.run(id: run.id)
     return run
   }
 
-  private func rescore(_ item: PreparedSuite, from original: Int64, into run: Int64, options: ScoringOptions) throws {
+  private func rescore(
+    _ item: PreparedSuite, from original: Int64, into run: Int64, options: ScoringOptions
+  ) async throws {
     let suite = item.suite
     let benchmark = suite.benchmark
     let start = ContinuousClock.now
     let total = try store.statusCounts(run: original, suite: suite.name).values.reduce(0, +)
     observer.suiteStarted(suite: suite.name, total: total, alreadyDone: 0)
-    let extractor = benchmark.extractor(options: options)
+    let scorer = ResponseScorer(benchmark: benchmark, options: options)
+    let isJudged = options.judge != nil
+    let concurrency = max(1, judge?.description.maxConcurrency ?? 16)
     var reader = SampleReader(suite: suite, replaying: item.ledger)
     var done = 0
     var samples: [Sample] = []
     // The new run is summarized from its records as they are saved (sums are exact: the order does not matter).
     var aggregator = benchmark.makeAggregator()
-    // Samples are looked up 256 at a time, one query each, and their new records saved in one transaction.
-    func flush() throws {
+    // Samples are looked up 256 at a time, one query each, scored (a few at once when a judge is asked), and their
+    // new records saved in one transaction.
+    func flush() async throws {
       let stored = try store.samples(run: original, suite: suite.name, sampleIDs: samples.map(\.id))
-      var batch: [SampleRecord] = []
+      var work: [(Sample, SampleRecord)] = []
       for sample in samples {
-        for record in stored[sample.id] ?? [] {
-          batch.append(
-            Self.rescored(
-              record, sample: sample, benchmark: benchmark, into: run, extractor: extractor, options: options))
+        for record in stored[sample.id] ?? [] { work.append((sample, record)) }
+      }
+      var batch = [SampleRecord?](repeating: nil, count: work.count)
+      try await withThrowingTaskGroup(of: (Int, SampleRecord).self) { group in
+        var next = 0
+        var inFlight = 0
+        while next < work.count || inFlight > 0 {
+          while next < work.count, inFlight < concurrency {
+            let index = next
+            let (sample, record) = work[index]
+            group.addTask {
+              (index, await self.rescored(record, sample: sample, into: run, scorer: scorer, isJudged: isJudged))
+            }
+            next += 1
+            inFlight += 1
+          }
+          if case let (index, record)? = try await group.next() {
+            batch[index] = record
+            inFlight -= 1
+          }
         }
       }
-      try store.save(batch)
-      for record in batch { aggregator.add(Self.scoredSample(from: record)) }
-      done += batch.count
+      let records = batch.compactMap { $0 }
+      try store.save(records)
+      for record in records { aggregator.add(Self.scoredSample(from: record)) }
+      done += records.count
       samples.removeAll(keepingCapacity: true)
       observer.progressed(suite: suite.name, done: done, total: total)
     }
     while let sample = try reader.next() {
       samples.append(sample)
-      if samples.count >= 256 { try flush() }
+      if samples.count >= 256 { try await flush() }
     }
-    try flush()
+    try await flush()
     let summary = aggregator.summary()
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -110,30 +149,25 @@ public struct Rescorer: Sendable {
     observer.suiteFinished(suite: suite.name, summary: summary, seconds: seconds)
   }
 
-  /// A stored record scored again under the current rules, as a record of the new run.
-  private static func rescored(
-    _ stored: SampleRecord, sample: Sample, benchmark: any Benchmark, into run: Int64, extractor: AnswerExtractor,
-    options: ScoringOptions
-  ) -> SampleRecord {
+  /// A stored record scored again by the scoring pipeline, as a record of the new run.
+  ///
+  /// - Parameter isJudged: Whether the new run has a judge: the new one, or the stored exchanges replayed.
+  private func rescored(
+    _ stored: SampleRecord, sample: Sample, into run: Int64, scorer: ResponseScorer, isJudged: Bool
+  ) async -> SampleRecord {
     var record = stored
     record.runID = run
-    record.breakdownJSON = Evaluator.breakdownJSON(benchmark.breakdown(for: sample))
+    record.breakdownJSON = Evaluator.breakdownJSON(scorer.benchmark.breakdown(for: sample))
     guard let response = stored.response, stored.status != .error else { return record }
-    let extraction = extractor.extract(response)
-    // A stored judge verdict is scored again by the current rules; no judge is called.
-    let score =
-      stored.judgeOutput.map { benchmark.score(extraction, for: sample, judgeOutput: $0, options: options) }
-      ?? benchmark.score(extraction, for: sample, options: options)
-    record.status = score.status
-    record.score = score.value
-    let reward = TrainingReward.measures(response: response, benchmark: benchmark, sample: sample)
-    record.measuresJSON = Evaluator.measuresJSON(score.measures.merging(reward) { own, _ in own })
-    record.parsed = score.parsed
-    record.notes = score.notes
-    record.thinking = extraction.thinking
-    record.extracted = extraction.answer
-    record.hasAnswerTag = extraction.hasAnswerTag
-    record.isAnswerInThink = extraction.isAnswerInThink
+    let judge: (any Judge)? =
+      if let adapter = self.judge {
+        ModelJudge(adapter: adapter, key: stored.key)
+      } else if isJudged {
+        ReplayingJudge(exchanges: stored.judgeExchanges)
+      } else {
+        nil
+      }
+    record.record(await scorer.score(response: response, notes: stored.responseNotes, for: sample, judge: judge))
     return record
   }
 

@@ -183,8 +183,10 @@ public struct SampleRecord: Sendable, Hashable {
   public var isAnswerInThink: Bool
   /// The reason of an error.
   public var errorReason: String?
-  /// The LLM judge's raw output, when a judge scored the sample.
-  public var judgeOutput: String?
+  /// Every call to the LLM judge made for the sample (prompt, settings, reply or failure), in order.
+  public var judgeExchanges: [JudgeExchange]
+  /// The adapter's notes on the response, which ``notes`` also starts with (a rescore keeps them).
+  public var responseNotes: [String]
   /// Milliseconds the model took.
   public var latencyMilliseconds: Double?
   /// Prompt tokens, when reported.
@@ -201,7 +203,8 @@ public struct SampleRecord: Sendable, Hashable {
     runID: Int64, key: SampleKey, status: SampleStatus, score: Double, measuresJSON: String = "{}",
     parsed: String? = nil, notes: [String] = [], breakdownJSON: String = "[]", requestJSON: String,
     response: String?, thinking: String? = nil, extracted: String? = nil, hasAnswerTag: Bool = false,
-    isAnswerInThink: Bool = false, errorReason: String? = nil, judgeOutput: String? = nil,
+    isAnswerInThink: Bool = false, errorReason: String? = nil, judgeExchanges: [JudgeExchange] = [],
+    responseNotes: [String] = [],
     latencyMilliseconds: Double? = nil,
     promptTokens: Int? = nil, completionTokens: Int? = nil, logprobCount: Int? = nil,
     meanNegativeLogprob: Double? = nil
@@ -221,7 +224,8 @@ public struct SampleRecord: Sendable, Hashable {
     self.hasAnswerTag = hasAnswerTag
     self.isAnswerInThink = isAnswerInThink
     self.errorReason = errorReason
-    self.judgeOutput = judgeOutput
+    self.judgeExchanges = judgeExchanges
+    self.responseNotes = responseNotes
     self.latencyMilliseconds = latencyMilliseconds
     self.promptTokens = promptTokens
     self.completionTokens = completionTokens

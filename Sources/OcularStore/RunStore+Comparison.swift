@@ -178,7 +178,7 @@ extension RunStore {
           sql: "SELECT * FROM samples WHERE run_id = ? AND suite = ? AND sample_id IN (\(marks)) ORDER BY repeat",
           arguments: StatementArguments([id, suite] as [any DatabaseValueConvertible] + chunk))
         for row in rows {
-          let record = Self.sample(from: row)
+          let record = try Self.sample(from: row, in: db)
           found[record.key.sampleID, default: []].append(record)
         }
       }
@@ -197,7 +197,7 @@ extension RunStore {
           LIMIT ?
           """,
         arguments: [id, suite, limit]
-      ).map(Self.sample(from:))
+      ).map { try Self.sample(from: $0, in: db) }
     }
   }
 
@@ -223,6 +223,7 @@ extension RunStore {
         for sample in samples {
           do {
             try Self.insert(sample, stamp: stamp, with: insert, in: db)
+            try Self.replaceExchanges(of: sample, in: db)
           } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError.database(
               path: path,

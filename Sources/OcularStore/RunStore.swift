@@ -178,6 +178,7 @@ public final class RunStore: Sendable {
       }
     ),
     ("v4-rowid-samples", applyVersion4),
+    ("v5-judge-exchanges", applyJudgeExchanges),
   ]
 
   /// The identifiers of the schema migrations, oldest first; a store listing one not here is from a newer Ocular.
@@ -227,6 +228,39 @@ public final class RunStore: Sendable {
         DROP TABLE samples;
         ALTER TABLE samples_v4 RENAME TO samples;
         CREATE UNIQUE INDEX samples_key ON samples (run_id, suite, sample_id, repeat);
+        """)
+  }
+
+  /// Moves judge replies to a table of every judge call (prompt, settings, reply or failure), and gives samples a
+  /// column for the adapter's own notes.
+  ///
+  /// A `judge_output` of an older store becomes the sample's one exchange with the settings every judge call had
+  /// then (temperature 0, max_tokens 1024, seed 42) and no prompt (it was not recorded); a replay answers the
+  /// sample's first question with it.
+  private static func applyJudgeExchanges(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE judge_exchanges (
+          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+          suite TEXT NOT NULL,
+          sample_id TEXT NOT NULL,
+          repeat INTEGER NOT NULL,
+          position INTEGER NOT NULL,
+          prompt BLOB,
+          temperature REAL,
+          max_tokens INTEGER,
+          seed INTEGER,
+          top_p REAL,
+          reply BLOB,
+          failure TEXT,
+          PRIMARY KEY (run_id, suite, sample_id, repeat, position)
+        );
+        INSERT INTO judge_exchanges (run_id, suite, sample_id, repeat, position, prompt, temperature, max_tokens, seed,
+          top_p, reply, failure)
+          SELECT run_id, suite, sample_id, repeat, 0, NULL, 0, 1024, 42, NULL, judge_output, NULL FROM samples
+          WHERE judge_output IS NOT NULL;
+        ALTER TABLE samples DROP COLUMN judge_output;
+        ALTER TABLE samples ADD COLUMN response_notes TEXT;
         """)
   }
 
@@ -489,6 +523,7 @@ extension RunStore {
       let insert = try db.cachedStatement(sql: Self.insertSampleSQL(replacing: true))
       for sample in samples {
         try Self.insert(sample, stamp: stamp, with: insert, in: db)
+        try Self.replaceExchanges(of: sample, in: db)
       }
     }
   }
@@ -498,7 +533,7 @@ extension RunStore {
     """
     INSERT \(replacing ? "OR REPLACE " : "")INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json,
       parsed, notes, breakdown_json, request_json, response, thinking, extracted, has_answer_tag, answer_in_think,
-      error, latency_ms, prompt_tokens, completion_tokens, completed_at, judge_output, logprob_count,
+      error, latency_ms, prompt_tokens, completion_tokens, completed_at, response_notes, logprob_count,
       mean_negative_logprob)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     """
@@ -533,7 +568,7 @@ extension RunStore {
     binder.bind(sample.promptTokens.map(Int64.init))
     binder.bind(sample.completionTokens.map(Int64.init))
     binder.bind(text: stamp)
-    binder.bind(blob: sample.judgeOutput)
+    binder.bind(text: sample.responseNotes.isEmpty ? nil : sample.responseNotes.joined(separator: "\n"))
     binder.bind(sample.logprobCount.map(Int64.init))
     binder.bind(sample.meanNegativeLogprob)
     let code = binder.failure ?? sqlite3_step(handle)
@@ -575,7 +610,7 @@ extension RunStore {
           db, sql: "SELECT * FROM samples WHERE run_id = ? ORDER BY suite, sample_id, repeat", arguments: [id])
       }
       while let row = try rows.next() {
-        try body(Self.sample(from: row))
+        try body(try Self.sample(from: row, in: db))
       }
     }
   }
@@ -641,7 +676,53 @@ extension RunStore {
     }
   }
 
-  /// A sample record from a `samples` row.
+  /// A sample record from a `samples` row, with its judge exchanges.
+  static func sample(from row: Row, in db: Database) throws -> SampleRecord {
+    var record = sample(from: row)
+    record.judgeExchanges = try exchanges(of: record.runID, record.key, in: db)
+    return record
+  }
+
+  /// The judge exchanges stored for a sample, in the order they were made.
+  static func exchanges(of run: Int64, _ key: SampleKey, in db: Database) throws -> [JudgeExchange] {
+    let rows = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT prompt, temperature, max_tokens, seed, top_p, reply, failure FROM judge_exchanges
+        WHERE run_id = ? AND suite = ? AND sample_id = ? AND repeat = ? ORDER BY position
+        """,
+      arguments: [run, key.suite, key.sampleID, key.repeatIndex])
+    return rows.map { row in
+      JudgeExchange(
+        prompt: text(row[0]),
+        settings: JudgeSettings(temperature: row[1], maxTokens: row[2], seed: row[3], topP: row[4]),
+        reply: text(row[5]), failure: row[6])
+    }
+  }
+
+  /// Replaces the judge exchanges stored for a sample's key with the sample's.
+  static func replaceExchanges(of sample: SampleRecord, in db: Database) throws {
+    let key = sample.key
+    try db.cachedStatement(
+      sql: "DELETE FROM judge_exchanges WHERE run_id = ? AND suite = ? AND sample_id = ? AND repeat = ?"
+    ).execute(arguments: [sample.runID, key.suite, key.sampleID, key.repeatIndex])
+    guard !sample.judgeExchanges.isEmpty else { return }
+    let insert = try db.cachedStatement(
+      sql: """
+        INSERT INTO judge_exchanges (run_id, suite, sample_id, repeat, position, prompt, temperature, max_tokens,
+          seed, top_p, reply, failure)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for (position, exchange) in sample.judgeExchanges.enumerated() {
+      try insert.execute(arguments: [
+        sample.runID, key.suite, key.sampleID, key.repeatIndex, position, blob(exchange.prompt),
+        exchange.settings.temperature, exchange.settings.maxTokens, exchange.settings.seed, exchange.settings.topP,
+        blob(exchange.reply), exchange.failure,
+      ])
+    }
+  }
+
+  /// A sample record from a `samples` row, without its judge exchanges.
   static func sample(from row: Row) -> SampleRecord {
     let notes: String = row["notes"]
     return SampleRecord(
@@ -652,7 +733,8 @@ extension RunStore {
       notes: notes.isEmpty ? [] : notes.components(separatedBy: "\n"), breakdownJSON: row["breakdown_json"],
       requestJSON: row["request_json"], response: text(row["response"]), thinking: text(row["thinking"]),
       extracted: text(row["extracted"]), hasAnswerTag: row["has_answer_tag"], isAnswerInThink: row["answer_in_think"],
-      errorReason: row["error"], judgeOutput: text(row["judge_output"]), latencyMilliseconds: row["latency_ms"],
+      errorReason: row["error"], responseNotes: (row["response_notes"] as String?)?.components(separatedBy: "\n") ?? [],
+      latencyMilliseconds: row["latency_ms"],
       promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"],
       logprobCount: row["logprob_count"], meanNegativeLogprob: row["mean_negative_logprob"])
   }

@@ -12,6 +12,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
   case newerSchema(path: String, unknown: [String])
   /// A run id that the store does not hold.
   case unknownRun(String)
+  /// A sample id that a run's suite does not hold.
+  case unknownSample(run: Int64, suite: String, sampleID: String)
   /// SQLite reported an error.
   case database(path: String, message: String)
 
@@ -30,6 +32,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(path): written by a newer Ocular (schema \(unknown.joined(separator: ", "))); upgrade Ocular to read it"
     case .unknownRun(let id):
       return "no run \(id) in the store (see `ocular runs`)"
+    case .unknownSample(let run, let suite, let sampleID):
+      return "run \(run) has no sample \"\(sampleID)\" in suite \(suite) (see `ocular export \(run) --suite \(suite)`)"
     case .database(let path, let message):
       return "\(path): database error: \(message)"
     }

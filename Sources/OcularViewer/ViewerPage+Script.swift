@@ -326,6 +326,15 @@ extension ViewerPage {
         detail.record_problem ? el("p", { class: "error" }, detail.record_problem) : null,
         detail.record ? el("details", {}, el("summary", {}, "suite record"), el("pre", {}, JSON.stringify(detail.record, null, 2))) : null);
     }
+    function judgeView(exchanges) {
+      if (!exchanges || exchanges.length === 0) return null;
+      return el("div", { id: "judge" }, el("h2", {}, "Judge calls (" + exchanges.length + ")"),
+        exchanges.map((x, i) => el("details", { class: "judge-call", open: i === exchanges.length - 1 ? "" : null },
+          el("summary", {}, "call " + (i + 1) + ": " + JSON.stringify(x.settings) + (x.failure !== null ? " — failed" : "")),
+          el("h3", {}, "Prompt"), el("pre", {}, x.prompt === null ? "(not recorded)" : x.prompt),
+          el("h3", {}, x.failure !== null ? "Failure" : "Reply"),
+          el("pre", { class: "judge-reply" }, x.failure !== null ? x.failure : x.reply))));
+    }
     async function samplePage(runID, suite, sampleID, repeat) {
       setCrumbs(["Runs", "#/"], ["Run " + runID, "#/run/" + enc(runID)], [suite, "#/run/" + enc(runID) + "/suite/" + enc(suite)], sampleID);
       const d = await api("/api/runs/" + enc(runID) + "/suites/" + enc(suite) + "/samples/" + enc(sampleID) + "?repeat=" + enc(repeat));
@@ -336,7 +345,7 @@ extension ViewerPage {
           el("div", {}, figure(d, [[d.overlay && d.overlay.predicted, "pred-a", "predicted"]]), goldView(d)),
           el("div", {}, el("h2", {}, "Answer"), answerFacts(d, ""), el("h2", {}, "Raw response"),
             foldedResponse(d.response, d.thinking, "response"),
-            d.judge_output !== null ? [el("h2", {}, "Judge"), el("pre", { id: "judge" }, d.judge_output)] : null)),
+            judgeView(d.judge_exchanges))),
         el("h2", {}, "Prompt as sent"), promptView(d.prompt),
         el("p", { class: "muted" }, "parameters: " + JSON.stringify(d.parameters)));
     }

@@ -62,7 +62,7 @@ struct HTTPBenchmark: AsyncParsableCommand {
           }
           let request = Request(
             suite: "perf", sampleID: String(index), messages: messages[index % messages.count],
-            parameters: parameters, reference: ReferenceAnswers(oracle: "", baseline: ""))
+            parameters: parameters)
           group.addTask { _ = try await adapter.generate(request) }
           inFlight += 1
         }

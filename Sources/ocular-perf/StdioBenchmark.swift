@@ -32,8 +32,7 @@ struct StdioBenchmark: AsyncParsableCommand {
         messages: [
           ChatMessage(role: .user, content: [.image(path: "/tmp/x.png"), .text("What is shown? Answer briefly.")])
         ],
-        parameters: GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 0),
-        reference: ReferenceAnswers(oracle: "", baseline: ""))
+        parameters: GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 0))
       let cpuBefore = processCPUSeconds()
       let clock = ContinuousClock()
       let start = clock.now

@@ -78,9 +78,12 @@ struct TokenReportingAdapter: ModelAdapter {
   let logprobs: [Double]
   var description: AdapterDescription { AdapterDescription(model: "tokens", kind: "test", maxConcurrency: 2) }
 
-  func generate(_ request: Request) async throws -> Response {
+  func generate(_ request: Request) async throws -> Response { throw ModelError.noPrediction }
+
+  func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response {
     Response(
-      text: request.reference.oracle, usage: TokenUsage(promptTokens: 5, completionTokens: 7), tokenLogprobs: logprobs)
+      text: ReferencePolicy.oracle.response(to: sample, of: benchmark),
+      usage: TokenUsage(promptTokens: 5, completionTokens: 7), tokenLogprobs: logprobs)
   }
 }
 

@@ -6,8 +6,14 @@ import Testing
 
 func makeRequest(suite: String = "docvqa", id: String = "1", repeatIndex: Int = 0) -> Request {
   Request(
-    suite: suite, sampleID: id, repeatIndex: repeatIndex, messages: [],
-    reference: ReferenceAnswers(oracle: "<answer>gold</answer>", baseline: "<answer>unknown</answer>"))
+    suite: suite, sampleID: id, repeatIndex: repeatIndex, messages: [])
+}
+
+/// A DocVQA sample whose gold is `gold`, with the benchmark.
+func docvqaSample() throws -> (any Benchmark, Sample) {
+  let benchmark = try #require(BenchmarkRegistry.benchmark(id: "docvqa"))
+  let sample = Sample(id: "1", record: ["question": .string("q"), "answer": .string("['gold']")], images: [])
+  return (benchmark, sample)
 }
 
 func writeTemporary(_ text: String) throws -> String {
@@ -41,16 +47,26 @@ func writeTemporary(_ text: String) throws -> String {
 }
 
 @Suite struct PolicyAdapterTests {
-  @Test func oracleAndBaselineAnswerTheirReferences() async throws {
+  @Test func oracleAndBaselineAnswerFromTheSample() async throws {
+    let (benchmark, sample) = try docvqaSample()
     let request = makeRequest()
-    #expect(try await PolicyAdapter(policy: .oracle).generate(request).text == "<answer>gold</answer>")
-    #expect(try await PolicyAdapter(policy: .baseline).generate(request).text == "<answer>unknown</answer>")
+    let oracle = try await PolicyAdapter(policy: .oracle).generate(request, for: sample, of: benchmark).text
+    #expect(oracle == benchmark.oracleResponse(for: sample))
+    #expect(oracle.contains("<answer>\ngold\n</answer>"))
+    let baseline = try await PolicyAdapter(policy: .baseline).generate(request, for: sample, of: benchmark).text
+    #expect(baseline == "<answer>unknown</answer>")
+  }
+
+  @Test func aRequestWithoutItsSampleIsRefused() async throws {
+    await #expect(throws: ModelError.self) { try await PolicyAdapter(policy: .oracle).generate(makeRequest()) }
   }
 
   @Test func latencyIsSimulated() async throws {
+    let (benchmark, sample) = try docvqaSample()
     let clock = ContinuousClock()
     let start = clock.now
-    _ = try await PolicyAdapter(policy: .oracle, latency: .milliseconds(30)).generate(makeRequest())
+    _ = try await PolicyAdapter(policy: .oracle, latency: .milliseconds(30)).generate(
+      makeRequest(), for: sample, of: benchmark)
     #expect(clock.now - start >= .milliseconds(30))
   }
 }

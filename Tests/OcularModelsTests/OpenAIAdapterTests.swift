@@ -24,8 +24,7 @@ func adapter(
 /// A request with one text message and the given parameters (`textRequest(_:)` sends none).
 func textRequest(_ text: String, parameters: GenerationParameters) -> Request {
   Request(
-    suite: "s", sampleID: text, messages: [ChatMessage(role: .user, content: [.text(text)])], parameters: parameters,
-    reference: ReferenceAnswers(oracle: "", baseline: ""))
+    suite: "s", sampleID: text, messages: [ChatMessage(role: .user, content: [.text(text)])], parameters: parameters)
 }
 
 /// Parameters asking for OCRBench's `min_pixels`.
@@ -50,8 +49,7 @@ struct OpenAIAdapterTests {
         ChatMessage(role: .system, content: [.text("system \"prompt\"\n")]),
         ChatMessage(role: .user, content: [.image(path: sampleImage), .text("What is shown?")]),
       ],
-      parameters: GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 3),
-      reference: ReferenceAnswers(oracle: "", baseline: ""))
+      parameters: GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 3))
     let response = try await adapter.generate(request)
     #expect(response.text == "echo:What is shown?")
     #expect(response.usage == TokenUsage(promptTokens: 11, completionTokens: 3))
@@ -91,8 +89,7 @@ struct OpenAIAdapterTests {
     let adapter = adapter(for: server)
     let path = bundledImages + "/" + file
     let request = Request(
-      suite: "s", sampleID: "1", messages: [ChatMessage(role: .user, content: [.image(path: path), .text("q")])],
-      reference: ReferenceAnswers(oracle: "", baseline: ""))
+      suite: "s", sampleID: "1", messages: [ChatMessage(role: .user, content: [.image(path: path), .text("q")])])
     _ = try await adapter.generate(request)
     let messages = try #require(server.completions.first?.json["messages"] as? [[String: Any]])
     let parts = try #require(messages[0]["content"] as? [[String: Any]])
@@ -107,8 +104,7 @@ struct OpenAIAdapterTests {
     let adapter = adapter(for: server)
     let request = Request(
       suite: "s", sampleID: "1",
-      messages: [ChatMessage(role: .user, content: [.image(path: "/nonexistent/x.png"), .text("q")])],
-      reference: ReferenceAnswers(oracle: "", baseline: ""))
+      messages: [ChatMessage(role: .user, content: [.image(path: "/nonexistent/x.png"), .text("q")])])
     await #expect(throws: ModelError.unreadable(path: "/nonexistent/x.png", reason: "No such file or directory")) {
       try await adapter.generate(request)
     }

@@ -10,8 +10,7 @@ let fakeAdapter = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 func textRequest(_ text: String) -> Request {
   Request(
-    suite: "s", sampleID: text, messages: [ChatMessage(role: .user, content: [.text(text)])],
-    reference: ReferenceAnswers(oracle: "", baseline: ""))
+    suite: "s", sampleID: text, messages: [ChatMessage(role: .user, content: [.text(text)])])
 }
 
 func launchFake(

@@ -19,9 +19,13 @@ struct FlakyAdapter: ModelAdapter {
   let failing: Set<String>
   var description: AdapterDescription { AdapterDescription(model: "flaky", kind: "test", maxConcurrency: 4) }
 
-  func generate(_ request: Request) async throws -> Response {
+  func generate(_ request: Request) async throws -> Response { throw ModelError.noPrediction }
+
+  func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response {
     if failing.contains(request.sampleID) { throw ModelError.noPrediction }
-    return Response(text: request.reference.oracle, usage: TokenUsage(promptTokens: 10, completionTokens: 3))
+    return Response(
+      text: ReferencePolicy.oracle.response(to: sample, of: benchmark),
+      usage: TokenUsage(promptTokens: 10, completionTokens: 3))
   }
 }
 
@@ -29,8 +33,10 @@ struct FlakyAdapter: ModelAdapter {
 struct LogprobAdapter: ModelAdapter {
   var description: AdapterDescription { AdapterDescription(model: "logprobs", kind: "test", maxConcurrency: 2) }
 
-  func generate(_ request: Request) async throws -> Response {
-    Response(text: request.reference.oracle, tokenLogprobs: [-0.1, -0.5, 0, -1.4])
+  func generate(_ request: Request) async throws -> Response { throw ModelError.noPrediction }
+
+  func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response {
+    Response(text: ReferencePolicy.oracle.response(to: sample, of: benchmark), tokenLogprobs: [-0.1, -0.5, 0, -1.4])
   }
 }
 

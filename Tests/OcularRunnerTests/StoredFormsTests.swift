@@ -43,8 +43,7 @@ import Testing
         ChatMessage(role: .system, content: [.text("You are \"careful\".\n")]),
         ChatMessage(role: .user, content: [.image(path: "/a/b.png"), .text("Q? é\u{0}"), .image(path: "c.jpg")]),
       ],
-      parameters: GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 0),
-      reference: ReferenceAnswers(oracle: "", baseline: ""))
+      parameters: GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 0))
     let general = JSONValue.object([
       "messages": .array(
         request.messages.map { message in

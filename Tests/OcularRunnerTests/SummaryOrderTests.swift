@@ -11,18 +11,21 @@ import Testing
 struct ScramblingAdapter: ModelAdapter {
   var description: AdapterDescription { AdapterDescription(model: "scrambling", kind: "test", maxConcurrency: 16) }
 
-  func generate(_ request: Request) async throws -> Response {
+  func generate(_ request: Request) async throws -> Response { throw ModelError.noPrediction }
+
+  func generate(_ request: Request, for sample: Sample, of benchmark: any Benchmark) async throws -> Response {
+    let oracle = ReferencePolicy.oracle.response(to: sample, of: benchmark)
     var hasher = Hasher()
     hasher.combine(request.sampleID)
     hasher.combine(request.repeatIndex)
     let draw = UInt(bitPattern: hasher.finalize())
     try await Task.sleep(for: .microseconds(Int(draw % 3000)))
     switch draw % 7 {
-    case 0: return Response(text: request.reference.baseline)
+    case 0: return Response(text: ReferencePolicy.baseline.response(to: sample, of: benchmark))
     case 1: return Response(text: "<answer>not an answer at all</answer>")
     case 2: throw ModelError.noPrediction
-    case 3: return Response(text: String(request.reference.oracle.dropLast(3)))
-    default: return Response(text: request.reference.oracle)
+    case 3: return Response(text: String(oracle.dropLast(3)))
+    default: return Response(text: oracle)
     }
   }
 }
@@ -55,7 +58,7 @@ struct ScramblingAdapter: ModelAdapter {
     #expect(try store.hasErrors(run: outcome.run.id))
     try expectStoredSummariesMatchTheStore(store, run: outcome.run.id, suites: suites)
     // The rescored run is summarized while saving too.
-    let rescored = try Rescorer(store: store).rescore(run: outcome.run.id, suites: suites)
+    let rescored = try await Rescorer(store: store).rescore(run: outcome.run.id, suites: suites)
     try expectStoredSummariesMatchTheStore(store, run: rescored.id, suites: suites)
     for suite in suites {
       let first = try store.metrics(run: outcome.run.id, suite: suite.name)

@@ -12,7 +12,7 @@ import Testing
     let suites = try openSuites(["ai2d", "refcoco", "robospatial"])
     let outcome = try await Evaluator(store: store, adapter: PolicyAdapter(policy: .oracle))
       .start(suites: suites, modelSpec: "builtin:oracle", settings: EvaluationSettings())
-    let rescored = try Rescorer(store: store).rescore(run: outcome.run.id, suites: suites)
+    let rescored = try await Rescorer(store: store).rescore(run: outcome.run.id, suites: suites)
     for run in [outcome.run.id, rescored.id] {
       // The oracle answers with `<think>` tags: full accuracy and structure 0 without the training format.
       for suite in ["ai2d", "refcoco"] {

@@ -53,7 +53,10 @@ import Testing
     #expect(samples.count == 1)
     #expect(samples.first?.response == "café")
     #expect(samples.first?.score == 0.75)
-    #expect(samples.first?.judgeOutput == (version >= 2 ? "Judgement: 1" : nil))
+    // A v2–v4 store's judge reply becomes the sample's one judge exchange, with the settings every call had then.
+    let kept = JudgeExchange(
+      prompt: nil, settings: JudgeSettings(temperature: 0, maxTokens: 1024, seed: 42), reply: "Judgement: 1")
+    #expect(samples.first?.judgeExchanges == (version >= 2 ? [kept] : []))
     #expect(samples.first?.logprobCount == nil)
     let identifiers = try store.writerForTesting.read { db in
       try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")

@@ -155,4 +155,31 @@ func makeSample(run: Int64, id: String, status: SampleStatus = .ok, score: Doubl
     #expect(throws: StoreError.notADatabase(path: path)) { try RunStore(path: path) }
     #expect(FileManager.default.contents(atPath: path) == bytes)
   }
+
+  /// Every judge call is stored with its sample, in order, NUL bytes and all; saving the sample again replaces them.
+  @Test func judgeExchangesAndAdapterNotesRoundTrip() throws {
+    let store = try RunStore()
+    let run = try store.createRun(makeRun()).id
+    var sample = makeSample(run: run, id: "1")
+    sample.responseNotes = ["reasoning put back", "second note"]
+    sample.judgeExchanges = [
+      JudgeExchange(prompt: "extract\u{0}this", settings: JudgeSettings(temperature: 0, maxTokens: 128), reply: "7"),
+      JudgeExchange(
+        prompt: "score it", settings: JudgeSettings(temperature: 0.5, maxTokens: 256, seed: 42, topP: 1),
+        failure: "timed out after 120 s"),
+    ]
+    try store.save([sample])
+    let stored = try #require(try store.samples(run: run, suite: "docvqa", sampleID: "1").first)
+    #expect(stored.judgeExchanges == sample.judgeExchanges)
+    #expect(stored.responseNotes == sample.responseNotes)
+    var visited: [SampleRecord] = []
+    try store.forEachSample(run: run, suite: "docvqa") { visited.append($0) }
+    #expect(visited.first?.judgeExchanges == sample.judgeExchanges)
+    sample.judgeExchanges = [sample.judgeExchanges[0]]
+    try store.save([sample])
+    #expect(try store.samples(run: run, suite: "docvqa", sampleID: "1").first?.judgeExchanges == sample.judgeExchanges)
+    sample.judgeExchanges = []
+    try store.save([sample])
+    #expect(try store.samples(run: run, suite: "docvqa", sampleID: "1").first?.judgeExchanges == [])
+  }
 }

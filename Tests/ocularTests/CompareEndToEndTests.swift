@@ -34,7 +34,7 @@ import Testing
     #expect(table.contains("| builtin:oracle | 2 |"))
 
     let html = try workspace.run([
-      "leaderboard", "1", "2", "--baseline", "1", "--format", "html", "--out", "report.html",
+      "leaderboard", "1", "2", "--baseline", "1", "--format", "html", "--output", "report.html",
     ])
     #expect(html.status == 0, "\(html.standardError)")
     let report = try String(contentsOfFile: workspace.file("report.html"), encoding: .utf8)
@@ -42,12 +42,12 @@ import Testing
     #expect(report.contains("<section id=\"worst-mmstar\">"))
 
     for format in ["csv", "json"] {
-      let result = try workspace.run(["leaderboard", "--format", format, "--out", "-"])
+      let result = try workspace.run(["leaderboard", "--format", format, "--output", "-"])
       #expect(result.status == 0)
       #expect(!result.standardOutput.isEmpty)
     }
     // Every statistic estimates the stored headline.
-    let board = try workspace.run(["leaderboard", "--format", "json", "--out", "-"])
+    let board = try workspace.run(["leaderboard", "--format", "json", "--output", "-"])
     let document = try #require(
       try JSONSerialization.jsonObject(with: Data(board.standardOutput.utf8)) as? [String: Any])
     for row in try #require(document["rows"] as? [[String: Any]]) {

@@ -25,6 +25,10 @@ import Testing
 
     let export = try workspace.run(["export", "1", "--format", "jsonl", "--db", db])
     #expect(export.status == 0)
+    let written = try workspace.run(["export", "1", "--db", db, "--output", "samples.jsonl"])
+    #expect(written.status == 0, "\(written.standardError)")
+    #expect(written.standardOutput.isEmpty)
+    #expect(try String(contentsOfFile: workspace.file("samples.jsonl"), encoding: .utf8) == export.standardOutput)
     let lines = try jsonLines(export.standardOutput)
     #expect(lines.count >= 37)
     for line in lines {
@@ -48,6 +52,24 @@ import Testing
     // Not a terminal: plain lines, no carriage returns.
     #expect(!result.standardError.contains("\r"))
     #expect(result.standardError.contains("mmstar: 25.00 accuracy on 12 samples"))
+    #expect(result.standardError.contains("run: 37 answers over 3 suites"))
+  }
+
+  @Test func logsShowTheWholeRunsProgressEveryFiveSeconds() throws {
+    let workspace = try Workspace()
+    let suites = try workspace.copySuites(["docvqa"])
+    // 12 answers, one at a time, 0.5 s each: one progress line after five seconds.
+    let result = try workspace.run([
+      "eval", "--model", "builtin:oracle?latency_ms=500", "--concurrency", "1", "--suites-dir", suites,
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+    let lines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("progress: ") }
+    #expect(lines.count >= 1)
+    let line = try #require(lines.first)
+    #expect(line.contains("/12 ("))
+    #expect(line.contains("suite 1/1 docvqa"))
+    #expect(line.contains("/s · ETA "))
+    #expect(line.contains("mean score 1.000 · 0 errors"))
   }
 
   @Test func replayScoresGivenPredictionsAndStoresMissingOnesAsErrors() throws {
@@ -89,6 +111,15 @@ import Testing
     )
     // Checked before anything is stored: no database is left behind.
     #expect(!FileManager.default.fileExists(atPath: workspace.file("results/ocular.sqlite")))
+  }
+
+  @Test(arguments: ["bash", "zsh", "fish"])
+  func shellCompletionScriptsNameTheSubcommands(_ shell: String) throws {
+    let result = try Workspace().run(["--generate-completion-script", shell])
+    #expect(result.status == 0, "\(result.standardError)")
+    for name in ["eval", "rescore", "leaderboard", "export", "view", "import"] {
+      #expect(result.standardOutput.contains(name), "\(shell): \(name)")
+    }
   }
 
   @Test func listingCommandsAndErrors() throws {

@@ -70,7 +70,7 @@ import Testing
     // Reports.
     func leaderboard(_ format: String) throws -> String {
       let output = try workspace.run(
-        ["leaderboard", "--format", format, "--force", "--out", "-", "--db", workspace.file("runs.sqlite")])
+        ["leaderboard", "--format", format, "--force", "--output", "-", "--db", workspace.file("runs.sqlite")])
       #expect(output.status == 0, "\(format): \(output.standardError)")
       return output.standardOutput
     }

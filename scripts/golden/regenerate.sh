@@ -108,3 +108,8 @@ env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/judge_prompts_dr
 env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/judge_prompts_driver.py outputs \
     -i "$GOLDEN/judge_outputs.cases.jsonl" -o "$GOLDEN/judge_outputs.golden.jsonl"
 echo "regenerated the judge_prompts and judge_outputs golden files" >&2
+# judge calls: every judge call (prompt, settings) and the verdict through the reference's real API client, whose
+#   HTTP requests are answered from each case's script (scripts/golden/judge_calls_driver.py).
+env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/judge_calls_driver.py \
+    -i "$GOLDEN/judge_calls.cases.jsonl" -o "$GOLDEN/judge_calls.golden.jsonl"
+echo "regenerated the judge_calls golden files" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden values for Ocular's statistics (Sources/OcularReports/Statistics.swift), computed independently with
+"""Golden values for Ocular's statistics (Sources/OcularCore/Statistics/Statistics.swift), computed independently with
 numpy and scipy, and for the shard hash (Sources/OcularRunner/Sharding.swift).
 
 Set-up and run (numpy 2.4.6, scipy 1.17.1 when recorded):

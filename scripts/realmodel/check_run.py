@@ -3,11 +3,13 @@
 
     check_run.py samples DB RUN [--min-differing 0.8] [--logprobs required|optional]
     check_run.py same-answers DB_A RUN_A DB_B RUN_B [--think TEXT]
+    check_run.py judged DB RUN RESCORED_RUN
 
 Each failed assertion prints one line starting with "FAIL " and the command exits 1; each passed one prints a line
 starting with "ok ". The databases are only read.
 """
 import argparse
+import json
 import os
 import sqlite3
 import sys
@@ -103,6 +105,74 @@ def check_same_answers(args):
     return report.failures
 
 
+def exchanges(db, run):
+    """The run's judge calls by (suite, sample_id, repeat), in order."""
+    calls = defaultdict(list)
+    with open_read_only(db) as connection:
+        cursor = connection.execute(
+            "SELECT suite, sample_id, repeat, prompt, temperature, max_tokens, seed, top_p, reply, failure "
+            "FROM judge_exchanges WHERE run_id = ? ORDER BY suite, sample_id, repeat, position", (run,))
+        for row in cursor:
+            values = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in row]
+            calls[tuple(values[:3])].append(dict(zip(
+                ["prompt", "temperature", "max_tokens", "seed", "top_p", "reply", "failure"], values[3:])))
+    return calls
+
+
+def is_json(text):
+    try:
+        json.loads(text)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def check_judged(args):
+    """A --judge run: every call stored with its reference's settings, retries stopping at the reference's limit,
+    and a rescore that replays the calls into the same rows."""
+    report = Report(args.label)
+    samples = rows(args.db, args.run, ["suite", "sample_id", "repeat", "status", "score", "notes"])
+    report.check(len(samples) > 0, "samples stored", "%d" % len(samples))
+    errors = [s for s in samples if s["status"] == "error"]
+    report.check(not errors, "0 samples in error", "%d in error" % len(errors))
+    calls = exchanges(args.db, args.run)
+    unjudged = [s for s in samples if not calls.get((s["suite"], s["sample_id"], s["repeat"]))]
+    report.check(not unjudged, "every MathVerse and CharXiv sample asked the judge",
+                 "%d calls for %d samples" % (sum(len(c) for c in calls.values()), len(samples)))
+    failed = [c for cs in calls.values() for c in cs if c["failure"]]
+    report.check(not failed, "no judge call failed", failed[0]["failure"][:200] if failed else "")
+    bad = []
+    for (suite, sample_id, _), cs in calls.items():
+        settings = [(c["temperature"], c["max_tokens"], c["seed"], c["top_p"]) for c in cs]
+        if suite == "mathverse":
+            # Stage 1: one extraction call (the tiny model never replies with the failure text); stage 2, when the
+            # extract is not the gold: the 0/1 question at temperature 0.5 * i, at most 5 calls, asked again while
+            # the stripped reply is not 0 or 1.
+            first, second = cs[:1], cs[1:]
+            expected = [(0.0, 128, None, None)] + [(0.5 * i, 128, None, None) for i in range(len(second))]
+            ok = (first[0]["prompt"].endswith("Extracted Answer: ") and settings == expected and len(second) <= 5
+                  and all(c["prompt"].endswith("Judgement:") for c in second)
+                  and all((c["reply"] or "").strip() not in ("0", "1") for c in second[:-1])
+                  and (not second or len(second) == 5 or (second[-1]["reply"] or "").strip() in ("0", "1")))
+        else:
+            # CharXiv's auxeval: temperature 0, 256 tokens, seed 42, top_p 1, asked again while the reply is not
+            # JSON, 10 calls at most.
+            ok = (settings == [(0.0, 256, 42, 1.0)] * len(cs) and len(cs) <= 10
+                  and all(not is_json(c["reply"]) for c in cs[:-1])
+                  and (len(cs) == 10 or is_json(cs[-1]["reply"])))
+        if not ok:
+            bad.append("%s/%s: %s" % (suite, sample_id, settings))
+    report.check(not bad, "calls follow the reference's settings and retry limits", bad[0] if bad else
+                 "%d samples; %d calls" % (len(calls), sum(len(c) for c in calls.values())))
+    limits = sum(1 for (suite, _, _), cs in calls.items() if len(cs) == (6 if suite == "mathverse" else 10))
+    print("info %s: %d of %d samples used every call the reference allows (the tiny model's replies are noise)"
+          % (args.label, limits, len(calls)))
+    again = rows(args.db, args.rescored, ["suite", "sample_id", "repeat", "status", "score", "notes"])
+    report.check(again == samples and exchanges(args.db, args.rescored) == calls,
+                 "ocular rescore replays the calls into the same rows", "%d rows" % len(again))
+    return report.failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,7 +190,14 @@ def main():
     same.add_argument("run_b", type=int)
     same.add_argument("--label", default="paths")
     same.add_argument("--think", default="<think>ok</think>")
+    judged = commands.add_parser("judged")
+    judged.add_argument("db")
+    judged.add_argument("run", type=int)
+    judged.add_argument("rescored", type=int)
+    judged.add_argument("--label", default="judged")
     args = parser.parse_args()
+    if args.command == "judged":
+        return 1 if check_judged(args) else 0
     failures = check_samples(args) if args.command == "samples" else check_same_answers(args)
     return 1 if failures else 0
 

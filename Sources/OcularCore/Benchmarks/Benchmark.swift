@@ -51,12 +51,62 @@ public struct FieldRequirement: Sendable, Hashable {
   }
 }
 
-/// How a benchmark's reference lays out its chat messages.
-public enum PromptStyle: String, Sendable, Hashable {
-  /// VLMEvalKit with the Qwen3-VL entry: a system prompt, then images and the dataset prompt.
+/// The reference code family a benchmark follows: it lays out the chat messages and extracts the answer.
+///
+/// Suite manifests name it in their `scoring_profile` field (`vlmevalkit`, `onethinker`).
+public enum ReferenceFamily: String, Sendable, Hashable, Codable {
+  /// VLMEvalKit with the Qwen3-VL entry: a system prompt, then images and the dataset prompt; its answer extraction.
   case vlmevalkit
-  /// OneThinker's grounding script: one user turn, the image then the question template.
+  /// OneThinker's grounding script: one user turn, the image then the question template; its answer extraction.
   case onethinker
+}
+
+/// How a benchmark's reference reaches a verdict when no LLM judge is given.
+public enum JudgeMode: String, Sendable, Hashable, Codable {
+  /// The reference needs no judge (ChartQA, documents, RoboSpatial, RefSpatial, grounding).
+  case none
+  /// VLMEvalKit's own no-judge multiple-choice mode (`exact_matching`).
+  case exactMatching = "exact_matching"
+  /// The reference calls a judge; without one, Ocular's offline stand-in decides, not comparable with the paper.
+  case ruleOnly = "rule-only"
+
+  /// The label runs and reports show (`none`, `exact_matching`, `rule-only`).
+  public var label: String { rawValue }
+}
+
+/// What a benchmark is: its identity, metric, reference and judge mode, without any of its rules.
+public struct BenchmarkDescriptor: Sendable, Hashable {
+  /// The benchmark's id (`docvqa`), which suite manifests name.
+  public var id: String
+  /// The display name (`DocVQA`).
+  public var title: String
+  /// The group it belongs to.
+  public var group: BenchmarkGroup
+  /// The metric id manifests must name (`anls`).
+  public var metric: String
+  /// The name of the headline number (`accuracy`, `anls`, `acc@0.5`).
+  public var headlineMetric: String
+  /// The reference code family.
+  public var family: ReferenceFamily
+  /// How the reference decides without a judge.
+  public var judgeMode: JudgeMode
+  /// The reference code the scorer follows, with its version.
+  public var reference: String
+
+  /// Creates a descriptor.
+  public init(
+    id: String, title: String, group: BenchmarkGroup, metric: String, headlineMetric: String = "accuracy",
+    family: ReferenceFamily, judgeMode: JudgeMode, reference: String
+  ) {
+    self.id = id
+    self.title = title
+    self.group = group
+    self.metric = metric
+    self.headlineMetric = headlineMetric
+    self.family = family
+    self.judgeMode = judgeMode
+    self.reference = reference
+  }
 }
 
 /// The prompt profile of a run: the paper's think/answer prompt, or the dataset's own prompt alone.
@@ -91,52 +141,35 @@ public struct ScoringOptions: Sendable, Hashable, Codable {
   }
 }
 
-/// One benchmark of the evaluation: how its records are checked, prompted and scored.
-///
-/// Each benchmark is one small file conforming to this protocol and listed in ``BenchmarkRegistry``.
-public protocol Benchmark: Sendable {
-  /// The benchmark's id (`docvqa`), which suite manifests name.
-  var id: String { get }
-  /// The display name (`DocVQA`).
-  var title: String { get }
-  /// The group it belongs to.
-  var group: BenchmarkGroup { get }
-  /// The metric id manifests must name (`anls`).
-  var metric: String { get }
-  /// The name of the headline number (`accuracy`, `anls`, `acc@0.5`).
-  var headlineMetric: String { get }
-  /// The scoring profile (`vlmevalkit`, `onethinker`).
-  var scoringProfile: String { get }
-  /// The reference code the scorer follows, with its version.
-  var reference: String { get }
-  /// The judge label of its numbers (`none`, `exact_matching`, `rule-only`).
-  var judgeLabel: String { get }
-  /// The message layout of its reference.
-  var promptStyle: PromptStyle { get }
-  /// The reference dataset prompt, used when the manifest gives none.
-  var defaultPromptTemplate: String { get }
+/// The records a benchmark accepts: the fields they must hold, the files they name, and its own checks.
+public protocol BenchmarkSchema: Sendable {
   /// The fields every record must have.
   var requiredFields: [FieldRequirement] { get }
-  /// Secondary per-sample measures the scorer reports (`iou`).
-  var measureNames: [String] { get }
-  /// The fewest pixels images are resized to under the reference's settings, when it differs from the default.
-  var minimumPixels: Int? { get }
   /// Record fields naming extra files the scorer reads (RefSpatial's `mask_path`); the loader checks them like
   /// image paths and fills ``Sample/auxiliaryFiles``.
   var auxiliaryFileFields: [String] { get }
-
   /// Checks what the field requirements cannot express; returns a message for the first problem.
   func problem(in sample: Sample) -> String?
+  /// The breakdown cells of a sample (`split`, `category`, …).
+  func breakdown(for sample: Sample) -> [BreakdownKey]
+}
+
+/// How a benchmark's reference prompts a model for a sample.
+public protocol BenchmarkPrompt: Sendable {
+  /// The reference dataset prompt, used when the manifest gives none.
+  var defaultPromptTemplate: String { get }
+  /// The fewest pixels images are resized to under the reference's settings, when it differs from the default.
+  var minimumPixels: Int? { get }
   /// Values for template placeholders that are not plain record fields (`options`, `hint`).
   func promptVariables(for sample: Sample) -> [String: String]
   /// The user turn's content: by default every image, then the dataset prompt (MMMU interleaves them instead).
   func userContent(for sample: Sample, prompt: String) -> [ContentPart]
-  /// The breakdown cells of a sample (`split`, `category`, …).
-  func breakdown(for sample: Sample) -> [BreakdownKey]
-  /// A response that scores full marks.
-  func oracleResponse(for sample: Sample) -> String
-  /// The built-in baseline's deterministic chance-level response.
-  func baselineResponse(for sample: Sample) -> String
+}
+
+/// How a benchmark's reference scores one answer: extraction, the rule path, and its LLM judge's prompt and reading.
+public protocol BenchmarkScorer: Sendable {
+  /// Secondary per-sample measures the scorer reports (`iou`).
+  var measureNames: [String] { get }
   /// The extraction rule.
   func extractor(options: ScoringOptions) -> AnswerExtractor
   /// Scores one extracted answer by the reference's rule path (and, where it needs a judge, the offline rule).
@@ -148,42 +181,44 @@ public protocol Benchmark: Sendable {
   func score(
     _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
   ) -> SampleScore
-  /// A new aggregator for the suite's scored samples.
+  /// How the reference asks its judge about this sample: settings per call, call limit, replies asked again.
+  func judgePolicy(for sample: Sample) -> JudgePolicy
+  /// Scores an answer with the judge, calling it as the reference does (settings, retries, stages); nil when the
+  /// reference asks the judge nothing about this answer.
+  func judgedScore(
+    _ extraction: Extraction, for sample: Sample, ruleScore: SampleScore, options: ScoringOptions, judge: JudgeCalls
+  ) async -> SampleScore?
+  /// A response that scores full marks.
+  func oracleResponse(for sample: Sample) -> String
+  /// The built-in baseline's deterministic chance-level response.
+  func baselineResponse(for sample: Sample) -> String
+}
+
+/// One benchmark of the evaluation: what it is (its descriptor) and its schema, prompt, scorer and aggregator parts.
+///
+/// Each benchmark is one small file conforming to this protocol and listed in ``BenchmarkRegistry``.
+public protocol Benchmark: BenchmarkSchema, BenchmarkPrompt, BenchmarkScorer {
+  /// What the benchmark is: id, title, group, metric, reference family and judge mode.
+  var descriptor: BenchmarkDescriptor { get }
+  /// A new aggregator for the suite's scored samples; it owns the headline rule.
   func makeAggregator() -> any ScoreAggregator
 }
 
 extension Benchmark {
-  public var measureNames: [String] { [] }
-  public var auxiliaryFileFields: [String] { [] }
-  public var minimumPixels: Int? { nil }
-  public var headlineMetric: String { "accuracy" }
-
-  public func problem(in sample: Sample) -> String? { nil }
-
-  public func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String? { nil }
-
-  public func score(
-    _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
-  ) -> SampleScore {
-    score(extraction, for: sample, options: options)
-  }
-
-  public func promptVariables(for sample: Sample) -> [String: String] { [:] }
-
-  public func userContent(for sample: Sample, prompt: String) -> [ContentPart] {
-    sample.images.map { ContentPart.image(path: $0.absolutePath) } + [.text(prompt)]
-  }
-
-  public func breakdown(for sample: Sample) -> [BreakdownKey] {
-    sample.split.map { [BreakdownKey("split", $0)] } ?? []
-  }
-
-  public func extractor(options: ScoringOptions) -> AnswerExtractor {
-    switch promptStyle {
-    case .vlmevalkit: return .vlmevalkit(boxed: options.boxed)
-    case .onethinker: return .onethinker
-    }
-  }
+  /// The benchmark's id (`docvqa`), which suite manifests name.
+  public var id: String { descriptor.id }
+  /// The display name (`DocVQA`).
+  public var title: String { descriptor.title }
+  /// The group it belongs to.
+  public var group: BenchmarkGroup { descriptor.group }
+  /// The metric id manifests must name (`anls`).
+  public var metric: String { descriptor.metric }
+  /// The name of the headline number (`accuracy`, `anls`, `acc@0.5`).
+  public var headlineMetric: String { descriptor.headlineMetric }
+  /// The reference code the scorer follows, with its version.
+  public var reference: String { descriptor.reference }
+  /// The judge label of its numbers (`none`, `exact_matching`, `rule-only`).
+  public var judgeLabel: String { descriptor.judgeMode.label }
 
   public func makeAggregator() -> any ScoreAggregator {
     ScoreAccumulator(metric: headlineMetric, measureNames: measureNames)
@@ -196,9 +231,50 @@ extension Benchmark {
     }
     return problem(in: sample)
   }
+}
+
+extension BenchmarkSchema {
+  public var auxiliaryFileFields: [String] { [] }
+
+  public func problem(in sample: Sample) -> String? { nil }
+
+  public func breakdown(for sample: Sample) -> [BreakdownKey] {
+    sample.split.map { [BreakdownKey("split", $0)] } ?? []
+  }
+}
+
+extension BenchmarkPrompt {
+  public var minimumPixels: Int? { nil }
+
+  public func promptVariables(for sample: Sample) -> [String: String] { [:] }
+
+  public func userContent(for sample: Sample, prompt: String) -> [ContentPart] {
+    sample.images.map { ContentPart.image(path: $0.absolutePath) } + [.text(prompt)]
+  }
+}
+
+extension BenchmarkScorer {
+  public var measureNames: [String] { [] }
+
+  public func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String? { nil }
+
+  public func score(
+    _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
+  ) -> SampleScore {
+    score(extraction, for: sample, options: options)
+  }
 
   /// Wraps an answer the way the paper's prompt asks for it.
   public func thinkAnswer(_ answer: String, thinking: String) -> String {
     "<think>\n\(thinking)\n</think>\n\n<answer>\n\(answer)\n</answer>"
+  }
+}
+
+extension Benchmark {
+  public func extractor(options: ScoringOptions) -> AnswerExtractor {
+    switch descriptor.family {
+    case .vlmevalkit: return .vlmevalkit(boxed: options.boxed)
+    case .onethinker: return .onethinker
+    }
   }
 }

@@ -15,17 +15,11 @@ public struct CharXivReasoning: Benchmark {
   /// The placeholder of `grading_query` that the prediction replaces.
   public static let predictionPlaceholder = "{PREDICTION}"
 
-  public var id: String { "charxiv" }
-  public var title: String { "CharXiv (RQ)" }
-  public var group: BenchmarkGroup { .charts }
-  public var metric: String { "charxiv_accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/charxiv.py: auxeval (gpt-4o-mini judge), qid2category, "
-      + "CharXiv.get_scores; offline rule-only normalised match (benchmarks.md §3.9)"
-  }
-  public var judgeLabel: String { "rule-only" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "charxiv", title: "CharXiv (RQ)", group: .charts, metric: "charxiv_accuracy", family: .vlmevalkit,
+    judgeMode: .ruleOnly,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/charxiv.py: auxeval (gpt-4o-mini judge), qid2category, "
+      + "CharXiv.get_scores; offline rule-only normalised match (benchmarks.md §3.9)")
   public var defaultPromptTemplate: String { "{question}" }
   public var requiredFields: [FieldRequirement] {
     [
@@ -155,6 +149,9 @@ public struct FractionAggregator: ScoreAggregator {
   public init(base: ScoreAccumulator) {
     self.base = base
   }
+
+  /// The plain mean over every sample and repeat.
+  public var headlineRule: HeadlineRule { .mean }
 
   public mutating func add(_ sample: ScoredSample) {
     base.add(sample)

@@ -1,18 +1,11 @@
 /// ChartQA scored by VLMEvalKit's relaxed accuracy (benchmarks.md §3.8): `ChartQA_TEST`, the hit the maximum
 /// over the golds, reported per `split` (`human`, `augmented`) with `Overall` the mean over all rows.
 public struct ChartQA: Benchmark {
-  public var id: String { "chartqa" }
-  public var title: String { "ChartQA" }
-  public var group: BenchmarkGroup { .charts }
-  public var metric: String { "relaxed_accuracy" }
-  public var headlineMetric: String { "relaxed_accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/vqa_eval.py: process_line(relaxed_accuracy), "
-      + "relaxed_correctness, hit_calculate"
-  }
-  public var judgeLabel: String { "none" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "chartqa", title: "ChartQA", group: .charts, metric: "relaxed_accuracy", headlineMetric: "relaxed_accuracy",
+    family: .vlmevalkit, judgeMode: .none,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/vqa_eval.py: process_line(relaxed_accuracy), "
+      + "relaxed_correctness, hit_calculate")
   public var defaultPromptTemplate: String { "{question}\nAnswer the question using a single word or phrase." }
   public var requiredFields: [FieldRequirement] {
     [FieldRequirement("question", .string), FieldRequirement("answer", .answerList)]

@@ -1,16 +1,6 @@
 /// A VQA benchmark scored by VLMEvalKit's ANLS (DocVQA, InfoVQA; benchmarks.md §3.13, §3.15).
 public struct ANLSBenchmark: Benchmark {
-  public let id: String
-  public let title: String
-  public var group: BenchmarkGroup { .documents }
-  public var metric: String { "anls" }
-  public var headlineMetric: String { "anls" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/vqa_eval.py: anls_compute, hit_calculate"
-  }
-  public var judgeLabel: String { "none" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor: BenchmarkDescriptor
   public var defaultPromptTemplate: String { "{question}\nAnswer the question using a single word or phrase." }
   public var requiredFields: [FieldRequirement] {
     [FieldRequirement("question", .string), FieldRequirement("answer", .answerList)]
@@ -18,8 +8,10 @@ public struct ANLSBenchmark: Benchmark {
 
   /// Creates an ANLS benchmark.
   public init(id: String, title: String) {
-    self.id = id
-    self.title = title
+    self.descriptor = BenchmarkDescriptor(
+      id: id, title: title, group: .documents, metric: "anls", headlineMetric: "anls", family: .vlmevalkit,
+      judgeMode: .none,
+      reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/vqa_eval.py: anls_compute, hit_calculate")
   }
 
   /// The gold answers: a JSON array, or the cell's Python list literal, or the cell itself.

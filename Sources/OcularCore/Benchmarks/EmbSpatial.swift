@@ -2,18 +2,12 @@
 /// rule path (`compute_mcq_score` with judge `exact_matching`): `can_match_option` on the prediction and on the
 /// stripped gold, equal after lower-casing. It does not use `can_infer`.
 public struct EmbSpatial: Benchmark {
-  public var id: String { "embspatial" }
-  public var title: String { "EmbSpatial" }
-  public var group: BenchmarkGroup { .spatial }
-  public var metric: String { "mcq_accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/embspatialbench.py: EmbSpatialBench; "
+  public let descriptor = BenchmarkDescriptor(
+    id: "embspatial", title: "EmbSpatial", group: .spatial, metric: "mcq_accuracy", family: .vlmevalkit,
+    judgeMode: .exactMatching,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/embspatialbench.py: EmbSpatialBench; "
       + "utils/spatial_bench/cal_scores.py: compute_mcq_score, eval_mcq_score; "
-      + "utils/spatial_bench/matching_func.py: can_match_option (exact_matching)"
-  }
-  public var judgeLabel: String { "exact_matching" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+      + "utils/spatial_bench/matching_func.py: can_match_option (exact_matching)")
   public var defaultPromptTemplate: String {
     "Question: {question}\nOptions:\n{options}\nGive me the answer letter directly. The best answer is:"
   }

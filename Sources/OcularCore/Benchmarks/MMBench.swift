@@ -9,17 +9,11 @@ public struct MMBench: Benchmark {
   /// The vanilla rules every row is scored by.
   let base = VanillaMultipleChoice(id: "mmbench", title: "MMBench", group: .generalVQA)
 
-  public var id: String { base.id }
-  public var title: String { base.title }
-  public var group: BenchmarkGroup { base.group }
-  public var metric: String { "mcq_circular_accuracy" }
-  public var scoringProfile: String { base.scoringProfile }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/multiple_choice.py: mcq_circular_eval, "
-      + "prefetch_circular_group, report_acc, exact_matching"
-  }
-  public var judgeLabel: String { base.judgeLabel }
-  public var promptStyle: PromptStyle { base.promptStyle }
+  public let descriptor = BenchmarkDescriptor(
+    id: "mmbench", title: "MMBench", group: .generalVQA, metric: "mcq_circular_accuracy", family: .vlmevalkit,
+    judgeMode: .exactMatching,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/multiple_choice.py: mcq_circular_eval, "
+      + "prefetch_circular_group, report_acc, exact_matching")
   public var defaultPromptTemplate: String { base.defaultPromptTemplate }
   public var requiredFields: [FieldRequirement] {
     base.requiredFields + [FieldRequirement("index", .text)]
@@ -90,6 +84,41 @@ extension BenchmarkRegistry {
   static let mmbench = MMBench()
 }
 
+/// The rows of one circular group seen so far, and the group's verdict under CircularEval: the one place the rule
+/// is written, read by ``CircularAggregator`` and by the headline units of the statistics.
+public struct CircularGroupTally: Sendable, Hashable {
+  /// Rows seen.
+  public private(set) var rows = 0
+  /// Rows answered with the gold letter.
+  public private(set) var correct = 0
+  /// Rows answered with another letter.
+  public private(set) var wrong = 0
+  /// Rows with no usable answer.
+  public private(set) var errors = 0
+
+  /// Creates an empty tally.
+  public init() {}
+
+  /// Counts one row.
+  public mutating func add(status: SampleStatus, score: Double) {
+    rows += 1
+    switch status {
+    case .ok: if score == 1 { correct += 1 } else { wrong += 1 }
+    case .unparsed: break
+    case .error: errors += 1
+    }
+  }
+
+  /// The group's verdict: 1 only when every rotation names the gold; a wrong letter decides before an error, an
+  /// error before an unparsed row.
+  public var verdict: SampleScore {
+    if wrong > 0 { return SampleScore(value: 0, notes: ["a rotation yields a wrong letter"]) }
+    if correct == rows { return SampleScore(value: 1) }
+    if errors > 0 { return SampleScore(value: 0, status: .error, notes: ["a rotation has no answer"]) }
+    return .unparsed(notes: ["a rotation is unparsed: 0 under exact_matching"])
+  }
+}
+
 /// VLMEvalKit's CircularEval aggregation (`mcq_circular_eval` under `exact_matching`): rows are grouped by
 /// `index mod 1,000,000` from their sample ids; a group is one hit, reported with its main row's breakdown.
 ///
@@ -99,10 +128,7 @@ public struct CircularAggregator: ScoreAggregator {
   /// What the aggregator keeps of one group.
   struct Group: Sendable {
     var mainBreakdown: [BreakdownKey]?
-    var rows = 0
-    var correct = 0
-    var wrong = 0
-    var errors = 0
+    var tally = CircularGroupTally()
   }
 
   /// The headline metric's name.
@@ -115,19 +141,16 @@ public struct CircularAggregator: ScoreAggregator {
     self.metric = metric
   }
 
+  /// CircularEval: one unit per group and repeat.
+  public var headlineRule: HeadlineRule { .circular }
+
   public mutating func add(_ sample: ScoredSample) {
     var group = MMBench.circularGroup(ofSampleID: sample.sampleID) ?? (sample.sampleID, true)
     // Each repeat is its own circular evaluation.
     if sample.repeatIndex > 0 { group.key += "#\(sample.repeatIndex)" }
     var state = groups[group.key] ?? Group()
     if group.isMain { state.mainBreakdown = sample.breakdown }
-    state.rows += 1
-    switch sample.score.status {
-    case .ok:
-      if sample.score.value == 1 { state.correct += 1 } else { state.wrong += 1 }
-    case .unparsed: break
-    case .error: state.errors += 1
-    }
+    state.tally.add(status: sample.score.status, score: sample.score.value)
     groups[group.key] = state
     rows.add(sample.score.status == .error ? 0 : sample.score.value)
   }
@@ -136,24 +159,14 @@ public struct CircularAggregator: ScoreAggregator {
   func verdicts() -> [ScoredSample] {
     groups.sorted { $0.key < $1.key }.compactMap { key, group in
       guard let breakdown = group.mainBreakdown else { return nil }
-      let score: SampleScore
-      if group.wrong > 0 {
-        score = SampleScore(value: 0, notes: ["a rotation yields a wrong letter"])
-      } else if group.correct == group.rows {
-        score = SampleScore(value: 1)
-      } else if group.errors > 0 {
-        score = SampleScore(value: 0, status: .error, notes: ["a rotation has no answer"])
-      } else {
-        score = .unparsed(notes: ["a rotation is unparsed: 0 under exact_matching"])
-      }
-      return ScoredSample(sampleID: key, score: score, breakdown: breakdown)
+      return ScoredSample(sampleID: key, score: group.tally.verdict, breakdown: breakdown)
     }
   }
 
   public func summary() -> SuiteSummary {
     var accumulator = ScoreAccumulator(metric: metric)
     var orphans = 0
-    for group in groups.values where group.mainBreakdown == nil { orphans += group.rows }
+    for group in groups.values where group.mainBreakdown == nil { orphans += group.tally.rows }
     for verdict in verdicts() { accumulator.add(verdict) }
     var summary = accumulator.summary()
     summary.values.insert(

@@ -8,17 +8,12 @@ public struct MMMU: Benchmark {
   /// The vanilla multiple-choice rules MMMU shares (prompt variables, option columns).
   let base = VanillaMultipleChoice(id: "mmmu", title: "MMMU", group: .generalVQA)
 
-  public var id: String { base.id }
-  public var title: String { base.title }
-  public var group: BenchmarkGroup { base.group }
-  public var metric: String { base.metric }
-  public var scoringProfile: String { base.scoringProfile }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/multiple_choice.py: MMMU_preproc, mcq_vanilla_eval, "
-      + "report_acc, exact_matching; vlmeval/dataset/image_mcq.py: MMMUDataset.split_MMMU"
-  }
-  public var judgeLabel: String { base.judgeLabel }
-  public var promptStyle: PromptStyle { base.promptStyle }
+  public let descriptor = BenchmarkDescriptor(
+    id: "mmmu", title: "MMMU", group: .generalVQA, metric: "mcq_accuracy", family: .vlmevalkit,
+    judgeMode: .exactMatching,
+    reference:
+      "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/multiple_choice.py: MMMU_preproc, mcq_vanilla_eval, "
+      + "report_acc, exact_matching; vlmeval/dataset/image_mcq.py: MMMUDataset.split_MMMU")
   public var defaultPromptTemplate: String { base.defaultPromptTemplate }
   public var requiredFields: [FieldRequirement] {
     [FieldRequirement("question", .string), FieldRequirement("answer", .text)]
@@ -175,6 +170,9 @@ public struct HeadlineSplitAggregator: ScoreAggregator {
     self.split = split
     self.base = base
   }
+
+  /// The mean over the headline split.
+  public var headlineRule: HeadlineRule { .split(split) }
 
   public mutating func add(_ sample: ScoredSample) {
     base.add(sample)

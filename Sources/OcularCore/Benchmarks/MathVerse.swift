@@ -10,17 +10,10 @@
 /// *[inferred: the paper's choice is unknown]*; the breakdown gives every version, subject and subfield, and the
 /// reference's table cells as `problem_version/subject` and `problem_version/subfield`.
 public struct MathVerse: Benchmark {
-  public var id: String { "mathverse" }
-  public var title: String { "MathVerse" }
-  public var group: BenchmarkGroup { .math }
-  public var metric: String { "accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/mathverse.py: post_check_score (strip equality), "
-      + "MathVerse_acc; judges replaced by rule-only (extract = prediction)"
-  }
-  public var judgeLabel: String { "rule-only" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "mathverse", title: "MathVerse", group: .math, metric: "accuracy", family: .vlmevalkit, judgeMode: .ruleOnly,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/mathverse.py: post_check_score (strip equality), "
+      + "MathVerse_acc; judges replaced by rule-only (extract = prediction)")
   public var defaultPromptTemplate: String { "{question}" }
   public var requiredFields: [FieldRequirement] {
     [

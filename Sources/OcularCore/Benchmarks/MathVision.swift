@@ -8,17 +8,10 @@
 /// last "answer is", the stripped prediction; multiple-choice items read a letter from it with `can_infer`; then
 /// `is_equal` decides. `is_equal` is ``MathEquivalence`` (no `eval`; a LaTeX approximation, flagged in notes).
 public struct MathVision: Benchmark {
-  public var id: String { "mathvision" }
-  public var title: String { "MathVision" }
-  public var group: BenchmarkGroup { .math }
-  public var metric: String { "accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/mathv.py: MATH_V_auxeval prefetch, post_check, "
-      + "is_equal, MATH_V_acc; judge replaced by rule-only (boxed / answer is / prediction)"
-  }
-  public var judgeLabel: String { "rule-only" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "mathvision", title: "MathVision", group: .math, metric: "accuracy", family: .vlmevalkit, judgeMode: .ruleOnly,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/mathv.py: MATH_V_auxeval prefetch, post_check, "
+      + "is_equal, MATH_V_acc; judge replaced by rule-only (boxed / answer is / prediction)")
   public var defaultPromptTemplate: String { "{question}" }
   public var requiredFields: [FieldRequirement] {
     [

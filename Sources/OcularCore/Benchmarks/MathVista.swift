@@ -14,17 +14,11 @@
 /// items get no substitute and stay `unparsed`. Each item reports the measure `prefetch` (1 when the reference's
 /// prefetch succeeded), whose mean is the prefetch rate.
 public struct MathVista: Benchmark {
-  public var id: String { "mathvista" }
-  public var title: String { "MathVista" }
-  public var group: BenchmarkGroup { .math }
-  public var metric: String { "accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/mathvista.py: MathVista_auxeval prefetch, post_check, "
-      + "MathVista_acc; judge replaced by rule-only (last number)"
-  }
-  public var judgeLabel: String { "rule-only" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "mathvista", title: "MathVista", group: .math, metric: "accuracy", family: .vlmevalkit, judgeMode: .ruleOnly,
+    reference:
+      "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/mathvista.py: MathVista_auxeval prefetch, post_check, "
+      + "MathVista_acc; judge replaced by rule-only (last number)")
   public var defaultPromptTemplate: String { "{question}" }
   public var requiredFields: [FieldRequirement] {
     [

@@ -20,15 +20,10 @@ public struct OCRBench: Benchmark {
     categories.prefix(6).contains(category) ? "Text Recognition" : category
   }
 
-  public var id: String { "ocrbench" }
-  public var title: String { "OCRBench" }
-  public var group: BenchmarkGroup { .documents }
-  public var metric: String { "ocrbench_score" }
-  public var headlineMetric: String { "final_score_norm" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String { "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/image_vqa.py: OCRBench.evaluate" }
-  public var judgeLabel: String { "none" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "ocrbench", title: "OCRBench", group: .documents, metric: "ocrbench_score", headlineMetric: "final_score_norm",
+    family: .vlmevalkit, judgeMode: .none,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/image_vqa.py: OCRBench.evaluate")
   /// VLMEvalKit's Qwen3-VL entry runs OCRBench with `min_pixels` 102,400 (benchmarks.md §2.1).
   public var minimumPixels: Int? { 102_400 }
   public var defaultPromptTemplate: String { "{question}" }
@@ -191,6 +186,9 @@ public struct OCRBenchAggregator: ScoreAggregator {
   public init(base: ScoreAccumulator) {
     self.base = base
   }
+
+  /// The plain mean over every sample and repeat.
+  public var headlineRule: HeadlineRule { .mean }
 
   public mutating func add(_ sample: ScoredSample) {
     base.add(sample)

@@ -1,17 +1,7 @@
 /// A referring-expression grounding benchmark scored by OneThinker's rules (RefCOCO, RefCOCO+, RefCOCOg;
 /// benchmarks.md §3.16–3.18): Acc@IoU≥0.5 per split, the family number the unweighted mean of its splits.
 public struct GroundingBenchmark: Benchmark {
-  public let id: String
-  public let title: String
-  public var group: BenchmarkGroup { .grounding }
-  public var metric: String { "grounding_acc50" }
-  public var headlineMetric: String { "acc@0.5" }
-  public var scoringProfile: String { "onethinker" }
-  public var reference: String {
-    "OneThinker Evaluation/Eval/eval_bench.py: extract_answer, accuracy_only (iou_2d defect corrected)"
-  }
-  public var judgeLabel: String { "none" }
-  public var promptStyle: PromptStyle { .onethinker }
+  public let descriptor: BenchmarkDescriptor
   public var defaultPromptTemplate: String { "{problem}" }
   public var requiredFields: [FieldRequirement] {
     [FieldRequirement("problem", .string), FieldRequirement("solution", .string)]
@@ -20,8 +10,10 @@ public struct GroundingBenchmark: Benchmark {
 
   /// Creates a grounding benchmark.
   public init(id: String, title: String) {
-    self.id = id
-    self.title = title
+    self.descriptor = BenchmarkDescriptor(
+      id: id, title: title, group: .grounding, metric: "grounding_acc50", headlineMetric: "acc@0.5",
+      family: .onethinker, judgeMode: .none,
+      reference: "OneThinker Evaluation/Eval/eval_bench.py: extract_answer, accuracy_only (iou_2d defect corrected)")
   }
 
   /// The gold box, read from `solution` with the same extraction and parser as a prediction.
@@ -81,6 +73,9 @@ public struct SplitMeanAggregator: ScoreAggregator {
   public init(base: ScoreAccumulator) {
     self.base = base
   }
+
+  /// The unweighted mean of the per-split means.
+  public var headlineRule: HeadlineRule { .meanOfSplits }
 
   public mutating func add(_ sample: ScoredSample) {
     base.add(sample)

@@ -19,18 +19,12 @@ public struct RefSpatialBenchmark: Benchmark {
   /// Creates the benchmark.
   public init() {}
 
-  public var id: String { "refspatial" }
-  public var title: String { "RefSpatial" }
-  public var group: BenchmarkGroup { .spatial }
-  public var metric: String { "point_in_mask" }
-  public var headlineMetric: String { "accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/refspatialbench.py: RefSpatialBench.build_prompt, evaluate; "
-      + "utils/spatial_bench/tools/utils.py: Point2DParser (output='pixel'; log_hint AttributeError not reproduced)"
-  }
-  public var judgeLabel: String { "none" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "refspatial", title: "RefSpatial", group: .spatial, metric: "point_in_mask", headlineMetric: "accuracy",
+    family: .vlmevalkit, judgeMode: .none,
+    reference:
+      "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/refspatialbench.py: RefSpatialBench.build_prompt, evaluate; "
+      + "utils/spatial_bench/tools/utils.py: Point2DParser (output='pixel'; log_hint AttributeError not reproduced)")
   public var defaultPromptTemplate: String {
     "{question}Output the point coordinates in JSON format.\nFor example:\n[\n  {{\"point_2d\": [x, y], \"label\": \"point_1\"}}\n]\n"
   }

@@ -33,18 +33,11 @@ public struct RoboSpatialBenchmark: Benchmark {
   /// Creates the benchmark.
   public init() {}
 
-  public var id: String { "robospatial" }
-  public var title: String { "RoboSpatial" }
-  public var group: BenchmarkGroup { .spatial }
-  public var metric: String { "robospatial_accuracy" }
-  public var headlineMetric: String { "accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/robospatialbench.py: RoboSpatialBench.build_prompt, "
-      + "evaluate_answer, point_in_polygon (ray-casting defect reproduced; log_hint AttributeError not reproduced)"
-  }
-  public var judgeLabel: String { "none" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor = BenchmarkDescriptor(
+    id: "robospatial", title: "RoboSpatial", group: .spatial, metric: "robospatial_accuracy",
+    headlineMetric: "accuracy", family: .vlmevalkit, judgeMode: .none,
+    reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/robospatialbench.py: RoboSpatialBench.build_prompt, "
+      + "evaluate_answer, point_in_polygon (ray-casting defect reproduced; log_hint AttributeError not reproduced)")
   public var defaultPromptTemplate: String { "{prompt}" }
   public var requiredFields: [FieldRequirement] {
     [FieldRequirement("question", .text), FieldRequirement("answer", .text), FieldRequirement("category", .string)]

@@ -3,16 +3,7 @@
 ///
 /// A prediction from which no letter can be inferred is `unparsed` (the reference's `Z`): never a guess.
 public struct VanillaMultipleChoice: Benchmark {
-  public let id: String
-  public let title: String
-  public let group: BenchmarkGroup
-  public var metric: String { "mcq_accuracy" }
-  public var scoringProfile: String { "vlmevalkit" }
-  public var reference: String {
-    "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/multiple_choice.py: mcq_vanilla_eval, exact_matching"
-  }
-  public var judgeLabel: String { "exact_matching" }
-  public var promptStyle: PromptStyle { .vlmevalkit }
+  public let descriptor: BenchmarkDescriptor
   public var defaultPromptTemplate: String { "{hint}Question: {question}\n{options}" }
   public var requiredFields: [FieldRequirement] {
     [FieldRequirement("question", .string), FieldRequirement("answer", .letter)]
@@ -20,9 +11,10 @@ public struct VanillaMultipleChoice: Benchmark {
 
   /// Creates a vanilla multiple-choice benchmark.
   public init(id: String, title: String, group: BenchmarkGroup) {
-    self.id = id
-    self.title = title
-    self.group = group
+    self.descriptor = BenchmarkDescriptor(
+      id: id, title: title, group: group, metric: "mcq_accuracy", family: .vlmevalkit, judgeMode: .exactMatching,
+      reference:
+        "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/multiple_choice.py: mcq_vanilla_eval, exact_matching")
   }
 
   /// The options of a record: the non-missing single-letter columns `A`–`Z`, in letter order.

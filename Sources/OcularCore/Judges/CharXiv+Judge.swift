@@ -8,6 +8,9 @@
 /// the newer TSV (after VLMEvalKit #1555) ask for `extracted_answer`, and Ocular accepts either key (the documented
 /// deviation of §3.9, noted on the items it decides).
 extension CharXivReasoning {
+  /// `auxeval`'s calls: 10 at most while the reply is not JSON; temperature 0, max_tokens 256, seed 42, top_p 1.
+  public func judgePolicy(for sample: Sample) -> JudgePolicy { .charXiv }
+
   /// The key 0.0.20 requires beside `score`.
   static let answerKey = "extract_answer"
   /// The key of the newer grading queries, which Ocular also accepts.
@@ -25,7 +28,7 @@ extension CharXivReasoning {
   ) -> SampleScore {
     guard let value = PythonJSON.parse(judgeOutput) else {
       return .unparsed(
-        notes: ["judge: reply is not JSON (json.loads fails; the reference asks 10 times, then scores 0)"])
+        notes: ["judge: reply is not JSON (json.loads fails; after 10 such replies the reference scores 0)"])
     }
     guard case .object(let members) = value else {
       return .unparsed(notes: ["judge: reply is not a JSON object (the reference scores 0)"])

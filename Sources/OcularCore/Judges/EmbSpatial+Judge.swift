@@ -9,6 +9,9 @@
 /// character; the item scores 1 only for `A`. A reply without a grade is asked again (3 calls in all) and then
 /// graded `C`; an empty reply makes the reference raise (`IndexError`). Ocular reports both `unparsed` (score 0).
 extension EmbSpatial {
+  /// `call_llm_extract`'s calls: up to VLMEvalKit's `--retry` (6) while the reply has no grade.
+  public func judgePolicy(for sample: Sample) -> JudgePolicy { .embSpatial }
+
   // Prompt text verbatim from ms-vlmeval 0.0.20 (Apache-2.0), vlmeval/dataset/utils/spatial_bench/llm_extract.py:
   // GENERIC_EXTRACT_JUDGE_PROMPT up to `{question}`, after `.format` (its `{{...}}` is the text `{...}`); the pieces
   // between the later placeholders are in `judgePrompt(question:…)`.
@@ -129,12 +132,12 @@ extension EmbSpatial {
       return SampleScore(
         value: grade == "A" ? 1 : 0, parsed: extracted, notes: ["judge: EASI grade \(grade) (\(meaning))"])
     case .apiFailure:
-      return .unparsed(notes: ["judge: reply is the API-failure text (the reference asks 3 times, then grades C)"])
+      return .unparsed(notes: ["judge: reply is the API-failure text (after its last call the reference grades C)"])
     case .empty:
       return .unparsed(notes: ["judge: empty reply (the reference raises IndexError on it)"])
     case .ungraded:
       return .unparsed(
-        notes: ["judge: no grade A/B/C at the start of the reply (the reference asks 3 times, then grades C)"])
+        notes: ["judge: no grade A/B/C at the start of the reply (after its last call the reference grades C)"])
     }
   }
 

@@ -7,6 +7,11 @@
 /// reference draws a random letter) fails it too. The reference skips the judge for groups a prefetched wrong letter
 /// already failed; Ocular, which scores row by row, may ask about such rows, without changing any verdict.
 extension MMBench {
+  /// `extract_answer_from_item`'s calls on the row's options: 3 at most while `can_infer` cannot read the reply.
+  public func judgePolicy(for sample: Sample) -> JudgePolicy {
+    .multipleChoice(choices: VanillaMultipleChoice.choices(of: sample))
+  }
+
   /// The reference's answer-matching prompt for the row, or nil when `can_infer` reads an option in it.
   public func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String? {
     base.judgePrompt(for: extraction, sample: sample, ruleScore: ruleScore)

@@ -4,6 +4,9 @@
 /// An open question's prompt lists `A. <gold text>` and `B. Other Answers`, and the reply is matched against the
 /// gold letter of the answer map (`A` for any gold that is not a single letter), as in the reference.
 extension MMMU {
+  /// `extract_answer_from_item`'s calls on the preprocessed options: 3 at most while `can_infer` cannot read the reply.
+  public func judgePolicy(for sample: Sample) -> JudgePolicy { .multipleChoice(choices: Self.choices(of: sample)) }
+
   /// The reference's answer-matching prompt, or nil when `can_infer` reads an option in the prediction.
   public func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String? {
     let choices = Self.choices(of: sample)

@@ -1,17 +1,12 @@
 /// The LLM-judge path of MathVerse (benchmarks.md §3.5), from `vlmeval/dataset/utils/mathverse.py` (ms-vlmeval
 /// 0.0.20, Apache-2.0).
 ///
-/// The reference judges every item twice. Stage 1 (`MathVerse_auxeval_extract`) sends the 6-shot extraction prompt
-/// of `build_mathverse_gpt4_extract_prompt`; its reply is the `extract`. Stage 2 (`MathVerse_auxeval_score`) counts
-/// the item correct when `str(extract).strip() == str(answer).strip()` (`post_check_score`) and otherwise asks the
-/// judge a second, 0/1 question. Ocular's runner makes one judge call per sample, so Ocular sends the stage-1 prompt,
-/// applies the strip-equality test to the reply, and decides the rest of stage 2 offline where the score prompt's
-/// own rules leave no doubt:
-/// - a single option letter against a single-letter gold that differs: 0 (the prompt: for multiple choice only a
-///   complete match is consistent);
-/// - both sides read as Python floats: 1 if the values are equal (`22.30` and `22.3`), else 0;
-/// - anything else (expressions, units, `null`, an empty reply): 0, reported `unparsed` with the note that the 0/1
-///   scoring stage was skipped, so these are exactly the items a second judge call could change.
+/// The reference judges every item twice, as Ocular does. Stage 1 (`MathVerse_auxeval_extract`) sends the 6-shot
+/// extraction prompt of `build_mathverse_gpt4_extract_prompt`; its reply is the `extract`. Stage 2
+/// (`MathVerse_auxeval_score`) counts the item correct when `str(extract).strip() == str(answer).strip()`
+/// (`post_check_score`) and otherwise asks the judge the 0/1 question of `build_mathverse_gpt4_score_prompt`; the
+/// item scores 1 when the stripped reply is `1`. Both stages call `model.generate(prompt, temperature=i * 0.5)` up
+/// to 5 times on a judge built with `max_tokens=128` (``JudgePolicy/mathExtraction``, ``JudgePolicy/mathVerseScore``).
 extension MathVerse {
   // Prompt text verbatim from ms-vlmeval 0.0.20 (Apache-2.0), vlmeval/dataset/utils/mathverse.py:
   // build_mathverse_gpt4_extract_prompt's task_description and get_gpt4_extract_ICE's six examples.
@@ -98,16 +93,62 @@ extension MathVerse {
       + "Model response: '" + prediction + "'\nExtracted Answer: "
   }
 
-  /// The note on items whose 0/1 scoring stage (the reference's second judge call) was skipped.
-  public static let scoringStageSkippedNote =
-    "judge: 0/1 scoring stage skipped (MathVerse_auxeval_score would ask the judge again); scored 0"
+  // Prompt text verbatim from ms-vlmeval 0.0.20 (Apache-2.0), vlmeval/dataset/utils/mathverse.py:
+  // build_mathverse_gpt4_score_prompt's task_description and get_gpt4_score_ICE's four examples (plain strings, so
+  // their `{{3}}` stays doubled).
+  /// The score prompt's task description.
+  static let scoreTaskDescription = [
+    "\n",
+    "Below are two answers to a math question. Question is [Question], [Standard Answer] is the standard answer to ",
+    "the question, and [Model_answer] is the answer extracted from a model's output to this question.  Determine ",
+    "whether these two answers are consistent.\n",
+    "Please note that only when the [Model_answer] completely matches the [Standard Answer] means they are ",
+    "consistent. For non-multiple-choice questions, if the meaning is expressed in the same way, it is also ",
+    "considered consistent, for example, 0.5m and 50cm.\n",
+    "If they are consistent, Judement is 1; if they are different, Judement is 0.\n\n\n",
+  ].joined()
+
+  /// The score prompt's four examples, in order.
+  static let scoreExamples = [
+    [
+      "\n[Question]: Write the set of numbers represented on the number line in interval notation.\n",
+      "[Standard Answer]: (-2,1]\n[Model_answer] : Extracted Answer: \\((-2, 1)\\)\nJudgement: 0\n",
+    ].joined(),
+    [
+      "\n[Question]: As shown in the figure, circle O has a radius 1.0, if angle BAC = 60.0, then the length of BC ",
+      "is ()\nChoices:\nA:2\nB:2\u{221A}{{3}}\nC:\u{221A}{{3}}\nD:2\u{221A}{{2}}\n[Standard Answer]: C\n",
+      "[Model_answer] : B:2\u{221A}{{3}}\nJudgement: 0\n",
+    ].joined(),
+    [
+      "\n[Question]: Find the domain and range of the function f using interval notation.\n",
+      "[Standard Answer]: domain: [-4, 0) and range: (-3, 1]\n[Model_answer] : Range: \\((-4, 1]\\)\n",
+      "Judgement: 0\n",
+    ].joined(),
+    [
+      "\n[Question]: As shown in the figure, circle O has a radius 1.0, if angle BAC = 60.0, then the length of BC ",
+      "is ()\nChoices:\nA:2\nB:2\u{221A}{{3}}\nC:\u{221A}{{3}}\nD:2\u{221A}{{2}}\n[Standard Answer]: C\n",
+      "[Model_answer] : null\nJudgement: 0\n",
+    ].joined(),
+  ]
+
+  /// `build_mathverse_gpt4_score_prompt(line)`: the task description, each example followed by two newlines, then
+  /// the question for evaluation, the gold and the extract (unstripped) on indented lines.
+  public static func scorePrompt(questionForEval: String, answer: String, extract: String) -> String {
+    scoreTaskDescription + scoreExamples.map { $0 + "\n\n" }.joined() + "\n    [Question]: " + questionForEval
+      + "\n    [Standard Answer]: " + answer + "\n    [Model_answer] : " + extract + "\n    Judgement:"
+  }
+
+  /// The note on an extract the strip test leaves to the second, 0/1 question.
+  public static let scoringStageNeededNote =
+    "judge: extract differs from the gold after strip; MathVerse_auxeval_score asks the 0/1 question"
 
   /// The stage-1 extraction prompt: the reference asks the judge about every item.
   public func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String? {
     Self.judgePrompt(prediction: extraction.answer)
   }
 
-  /// Stage 2 on the judge's extract: the strip-equality test, then the offline decisions described above.
+  /// Stage 1's reading of an extract: 1 when it equals the gold after strip (`post_check_score`); otherwise 0,
+  /// `unparsed`, the second question still to ask (``judgedScore(_:for:ruleScore:options:judge:)`` asks it).
   public func score(
     _ extraction: Extraction, for sample: Sample, judgeOutput: String, options: ScoringOptions
   ) -> SampleScore {
@@ -116,22 +157,40 @@ extension MathVerse {
     if extract.unicodeScalars.elementsEqual(gold.unicodeScalars) {
       return SampleScore(value: 1, parsed: extract, notes: ["judge: post_check_score: extract strip-equal"])
     }
-    if judgeOutput.containsScalars("Failed to obtain answer via API") {
-      return .unparsed(notes: ["judge: reply is the API-failure text (the reference asks again, up to 5 calls)"])
-    }
-    if MathVision.isOptionLetter(gold), MathVision.isOptionLetter(extract) {
-      return SampleScore(
-        value: 0, parsed: extract, notes: ["judge: extract names another option; scoring stage decided offline"])
-    }
-    if let value = PythonString.float(extract), let goldValue = PythonString.float(gold) {
-      let isEqual = value == goldValue
-      return SampleScore(
-        value: isEqual ? 1 : 0, parsed: extract,
-        notes: [
-          "judge: extract and gold are \(isEqual ? "equal" : "different") numbers; scoring stage decided offline"
-        ])
-    }
     return SampleScore(
-      value: 0, status: .unparsed, parsed: extract.isEmpty ? nil : extract, notes: [Self.scoringStageSkippedNote])
+      value: 0, status: .unparsed, parsed: extract.isEmpty ? nil : extract, notes: [Self.scoringStageNeededNote])
+  }
+
+  /// Both stages as the reference runs them: the extraction question (5 calls at most; an empty extract when all
+  /// fail), the strip test, then the 0/1 question (5 calls at most while the reply is not `0` or `1`; 0 after).
+  public func judgedScore(
+    _ extraction: Extraction, for sample: Sample, ruleScore: SampleScore, options: ScoringOptions, judge: JudgeCalls
+  ) async -> SampleScore? {
+    let stage1 = await JudgePolicy.mathExtraction.ask(Self.judgePrompt(prediction: extraction.answer), of: judge)
+    var notes = JudgePolicy.mathExtraction.notes(on: stage1)
+    let extract = stage1.reply ?? ""
+    let stripped = PythonString.strip(extract)
+    let parsed = stripped.isEmpty ? nil : stripped
+    let gold = sample.text("answer") ?? ""
+    if stripped.unicodeScalars.elementsEqual(PythonString.strip(gold).unicodeScalars) {
+      return SampleScore(value: 1, parsed: parsed, notes: notes + ["judge: post_check_score: extract strip-equal"])
+    }
+    let question = sample.text("question_for_eval")
+    if question == nil {
+      notes.append("judge: record has no question_for_eval (the reference needs it); question used")
+    }
+    let prompt = Self.scorePrompt(
+      questionForEval: question ?? sample.text("question") ?? "", answer: gold, extract: extract)
+    let stage2 = await JudgePolicy.mathVerseScore.ask(prompt, of: judge)
+    notes += JudgePolicy.mathVerseScore.notes(on: stage2).map { "judge (0/1 question):" + $0.dropFirst("judge:".count) }
+    guard let reply = stage2.reply, !stage2.isUnreadable else {
+      return SampleScore(
+        value: 0, status: .unparsed, parsed: parsed,
+        notes: notes + ["judge: the 0/1 question got no 0 or 1 (MathVerse_auxeval_score then scores False)"])
+    }
+    let isConsistent = PythonString.strip(reply) == "1"
+    return SampleScore(
+      value: isConsistent ? 1 : 0, parsed: parsed,
+      notes: notes + ["judge: 0/1 question answered \(isConsistent ? 1 : 0)"])
   }
 }

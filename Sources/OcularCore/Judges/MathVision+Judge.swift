@@ -7,6 +7,9 @@
 /// Python's `False`, compared as the text `false`), otherwise `is_equal(str(res), answer)`. `is_equal` is
 /// ``MathEquivalence`` (no `eval`; the LaTeX branch is an approximation, flagged in notes).
 extension MathVision {
+  /// `MATH_V_auxeval`'s calls: 5 at most, temperature 0.5·i, max_tokens 128.
+  public func judgePolicy(for sample: Sample) -> JudgePolicy { .mathExtraction }
+
   // Prompt text verbatim from ms-vlmeval 0.0.20 (Apache-2.0), vlmeval/dataset/utils/mathv.py:
   // build_mathv_gpt4_prompt's task_description and get_gpt4_ICE's five examples.
   /// The task description that opens the prompt.
@@ -90,7 +93,7 @@ extension MathVision {
     if judgeOutput.containsScalars("Failed to obtain answer via API") {
       return SampleScore(
         value: 0, status: .unparsed, measures: measures,
-        notes: ["judge: reply is the API-failure text (the reference asks again, up to 5 calls, then uses '')"])
+        notes: ["judge: reply is the API-failure text (after 5 such replies the reference uses '')"])
     }
     let gold = sample.text("answer") ?? ""
     let choices = Self.choices(of: sample)

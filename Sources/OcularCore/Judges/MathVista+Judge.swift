@@ -8,6 +8,9 @@
 /// `str(None)` for `text` / `list` items, which therefore never score (bug #1679, reproduced; the judge is still
 /// asked, as the reference asks it). The reference retries only replies holding its API-failure text.
 extension MathVista {
+  /// `MathVista_auxeval`'s calls: 5 at most, temperature 0.5·i, max_tokens 128.
+  public func judgePolicy(for sample: Sample) -> JudgePolicy { .mathExtraction }
+
   // Prompt text verbatim from ms-vlmeval 0.0.20 (Apache-2.0), vlmeval/dataset/utils/mathvista.py:
   // build_mathvista_gpt4_prompt's task_description and get_gpt4_ICE's five examples.
   /// The task description that opens the prompt.
@@ -98,7 +101,7 @@ extension MathVista {
     if judgeOutput.containsScalars("Failed to obtain answer via API") {
       return SampleScore(
         value: 0, status: .unparsed, measures: measures,
-        notes: ["judge: reply is the API-failure text (the reference asks again, up to 5 calls, then uses '')"])
+        notes: ["judge: reply is the API-failure text (after 5 such replies the reference uses '')"])
     }
     if Self.isMultipleChoice(sample) {
       guard let letter = OptionInference.infer(judgeOutput, choices: Self.choices(of: sample)) else {

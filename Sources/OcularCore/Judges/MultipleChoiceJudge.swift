@@ -3,8 +3,8 @@
 ///
 /// The reference runs the judge only when `can_infer` reads no option in the prediction. It sends the
 /// `build_prompt` text (`build_prompt_cn` when the question holds a CJK ideograph, `cn_string`), then applies
-/// `can_infer` to the judge's reply; a reply it cannot read is retried (3 calls in all), after which the reference
-/// draws a **random** letter. Ocular makes one call and reports such a reply `unparsed` (score 0), never a guess.
+/// `can_infer` to the judge's reply; a reply it cannot read is asked again (3 calls in all, ``JudgePolicy/multipleChoice(choices:)``),
+/// after which the reference draws a **random** letter. Ocular reports such a reply `unparsed` (score 0), never a guess.
 public enum MultipleChoiceJudge {
   // Prompt text verbatim from ms-vlmeval 0.0.20 (Apache-2.0), vlmeval/dataset/utils/multiple_choice.py:
   // build_prompt (its `tmpl` up to the first `{}`; the pieces after each `{}` are in `prompt(question:…)`).
@@ -76,7 +76,7 @@ public enum MultipleChoiceJudge {
   public static func score(
     judgeOutput: String, choices: [(letter: String, text: String)], gold: String, notes: [String]
   ) -> SampleScore {
-    let fallback = "the reference asks again (3 calls in all), then draws a random letter; Ocular never guesses"
+    let fallback = "after 3 calls the reference draws a random letter; Ocular never guesses"
     if judgeOutput.containsScalars(apiFailure) {
       return .unparsed(notes: notes + ["judge: reply is the API-failure text; \(fallback)"])
     }

@@ -1,6 +1,9 @@
 /// The LLM-judge path of vanilla multiple choice (MMStar, AI2D; benchmarks.md §2.6): VLMEvalKit's
 /// `extract_answer_from_item` with a judge model (`vlmeval/dataset/utils/multiple_choice.py`, ms-vlmeval 0.0.20).
 extension VanillaMultipleChoice {
+  /// `extract_answer_from_item`'s calls: 3 at most while `can_infer` cannot read the reply.
+  public func judgePolicy(for sample: Sample) -> JudgePolicy { .multipleChoice(choices: Self.choices(of: sample)) }
+
   /// The reference's answer-matching prompt, or nil when `can_infer` reads an option in the prediction (the rule
   /// path decided).
   public func judgePrompt(for extraction: Extraction, sample: Sample, ruleScore: SampleScore) -> String? {

@@ -35,7 +35,7 @@ public struct PromptBuilder: Sendable {
   /// The messages of a sample.
   public func messages(for sample: Sample) -> [ChatMessage] {
     let prompt = datasetPrompt(for: sample)
-    switch benchmark.promptStyle {
+    switch benchmark.descriptor.family {
     case .vlmevalkit:
       let user = ChatMessage(role: .user, content: benchmark.userContent(for: sample, prompt: prompt))
       switch profile {
@@ -67,9 +67,7 @@ public struct PromptBuilder: Sendable {
     if let minimum = benchmark.minimumPixels { parameters.minPixels = minimum }
     return Request(
       suite: suite, sampleID: sample.id, repeatIndex: repeatIndex, messages: messages(for: sample),
-      parameters: parameters,
-      reference: ReferenceAnswers(
-        oracle: benchmark.oracleResponse(for: sample), baseline: benchmark.baselineResponse(for: sample)))
+      parameters: parameters)
   }
 }
 

@@ -3,6 +3,8 @@
 /// Benchmarks whose number is not a plain mean (MMBench's circular groups, grounding's mean of splits) bring
 /// their own aggregator; memory should grow with the number of groups or keys, not of samples.
 public protocol ScoreAggregator: Sendable {
+  /// How the headline is made from the samples; the statistics of every report read it from here.
+  var headlineRule: HeadlineRule { get }
   /// Adds one sample.
   mutating func add(_ sample: ScoredSample)
   /// The summary of everything added.
@@ -65,6 +67,9 @@ public struct ScoreAccumulator: ScoreAggregator {
   }
 
   /// Adds one sample. Samples in error count as 0 on every measure the suite uses.
+  /// The plain mean over every sample and repeat.
+  public var headlineRule: HeadlineRule { .mean }
+
   public mutating func add(_ sample: ScoredSample) {
     let value = sample.score.status == .error ? 0 : sample.score.value
     overall.add(value)

@@ -71,11 +71,12 @@ public struct Suite: Sendable {
         message:
           "group \"\(manifest.group)\" is not the group of benchmark \(benchmark.id) (\"\(benchmark.group.rawValue)\")")
     }
-    guard manifest.scoringProfile == benchmark.scoringProfile else {
+    let family = benchmark.descriptor.family.rawValue
+    guard manifest.scoringProfile == family else {
       throw .invalidInput(
         path: manifestPath, line: nil,
         message:
-          "scoring profile \"\(manifest.scoringProfile)\" is not supported by benchmark \(benchmark.id) (\"\(benchmark.scoringProfile)\")"
+          "scoring profile \"\(manifest.scoringProfile)\" is not supported by benchmark \(benchmark.id) (\"\(family)\")"
       )
     }
     guard !manifest.files.isEmpty else {

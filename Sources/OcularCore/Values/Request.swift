@@ -92,20 +92,6 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
   }
 }
 
-/// Answers known in advance for a sample, which only the built-in policies read.
-public struct ReferenceAnswers: Sendable, Hashable {
-  /// A response that scores full marks: the gold answer in the form the scorer expects.
-  public var oracle: String
-  /// The deterministic chance-level response of the built-in baseline.
-  public var baseline: String
-
-  /// Creates the pair.
-  public init(oracle: String, baseline: String) {
-    self.oracle = oracle
-    self.baseline = baseline
-  }
-}
-
 /// What the harness asks a model for one sample.
 public struct Request: Sendable, Hashable {
   /// The suite the sample belongs to.
@@ -118,20 +104,17 @@ public struct Request: Sendable, Hashable {
   public var messages: [ChatMessage]
   /// Generation settings.
   public var parameters: GenerationParameters
-  /// The sample's known answers, for the built-in policies only; never sent to an external model.
-  public var reference: ReferenceAnswers
 
   /// Creates a request.
   public init(
     suite: String, sampleID: String, repeatIndex: Int = 0, messages: [ChatMessage],
-    parameters: GenerationParameters = .init(), reference: ReferenceAnswers
+    parameters: GenerationParameters = .init()
   ) {
     self.suite = suite
     self.sampleID = sampleID
     self.repeatIndex = repeatIndex
     self.messages = messages
     self.parameters = parameters
-    self.reference = reference
   }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OcularCore
 import OcularReports
 import OcularRunner
 import OcularStore

@@ -17,7 +17,7 @@ struct LeaderboardCommand: AsyncParsableCommand {
       Examples:
         ocular leaderboard --format md
         ocular leaderboard 1 2 --baseline 1 --format html
-        ocular leaderboard --format csv --out - > scores.csv
+        ocular leaderboard --format csv --output - > scores.csv
       """)
 
   /// Output formats.
@@ -36,10 +36,11 @@ struct LeaderboardCommand: AsyncParsableCommand {
   var baseline: Int64?
 
   @Option(
-    name: .long,
+    name: [.customLong("output"), .customLong("out")],
     help: ArgumentHelp(
-      "The output file, - for standard output (default: leaderboard.<format> beside the database).", valueName: "file"))
-  var out: String?
+      "The output file, - for standard output (default: leaderboard.<format> beside the database); --out is the "
+        + "older spelling.", valueName: "file"))
+  var output: String?
 
   @Flag(name: .long, help: "Without listed runs, include runs stopped as failed (left out by default).")
   var includeFailed = false
@@ -84,12 +85,12 @@ struct LeaderboardCommand: AsyncParsableCommand {
         case .json: text = board.json()
         case .html: text = board.html()
         }
-        if out == "-" {
+        if output == "-" {
           Console.print(text)
           return
         }
         let folder = (store.db as NSString).deletingLastPathComponent
-        let path = out ?? (folder.isEmpty ? "" : folder + "/") + "leaderboard.\(format.rawValue)"
+        let path = output ?? (folder.isEmpty ? "" : folder + "/") + "leaderboard.\(format.rawValue)"
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty {
           try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)

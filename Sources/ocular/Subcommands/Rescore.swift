@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OcularCore
+import OcularModels
 import OcularReports
 import OcularRunner
 import OcularStore
@@ -12,7 +13,8 @@ struct Rescore: AsyncParsableCommand {
     discussion: """
       The new run records the run it re-scores (rescored_from) and copies its model, parameters, requests and \
       responses; its suites must be unchanged (same content hash). --boxed and --box-format score under another \
-      profile. Compare the two with: ocular diff RUN NEW_RUN
+      profile. A judged run is judged again from its stored judge calls (no judge is asked) unless --judge names \
+      a judge to ask. Compare the two with: ocular diff RUN NEW_RUN
       """)
 
   @Argument(help: "The run to re-score.")
@@ -23,6 +25,11 @@ struct Rescore: AsyncParsableCommand {
 
   @Option(name: .long, help: "Read boxes and points in this convention instead of the run's (pixel, norm1, norm1000).")
   var boxFormat: BoxFormat?
+
+  @Option(
+    name: .long,
+    help: "Ask this LLM judge (any model spec) where a reference calls one, instead of replaying the stored calls.")
+  var judge: String?
 
   @OptionGroup var store: StoreOptions
   @OptionGroup var suites: SuiteFolderOptions
@@ -40,7 +47,17 @@ struct Rescore: AsyncParsableCommand {
         if let boxFormat { changed.boxFormat = boxFormat }
         options = changed
       }
-      let rescored = try Rescorer(store: runStore).rescore(run: run, suites: chosen, options: options)
+      let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
+      let judgeAdapter = try await judgeSpec?.makeAdapter(settings: AdapterSpec.Settings())
+      let rescored: RunRecord
+      do {
+        rescored = try await Rescorer(store: runStore, judge: judgeAdapter, judgeSpec: judgeSpec?.description).rescore(
+          run: run, suites: chosen, options: options)
+      } catch {
+        await judgeAdapter?.close()
+        throw error
+      }
+      await judgeAdapter?.close()
       let reports = RunReports(store: runStore)
       if output.json {
         Console.print(try reports.detailJSON(run: rescored.id, suite: nil) + "\n")

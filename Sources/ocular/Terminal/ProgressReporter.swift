@@ -3,12 +3,12 @@ import OcularCore
 import OcularReports
 import OcularRunner
 
-/// Shows evaluation progress: a redrawn bar with rate and ETA on a terminal, plain lines otherwise.
+/// Shows evaluation progress over the whole run: one redrawn bar with throughput, ETA, running mean score and error
+/// count on a terminal; a plain line at most every five seconds otherwise (logs, CI).
 final class ProgressReporter: EvaluationObserver, @unchecked Sendable {
   private let isTerminal: Bool
   private let lock = NSLock()
-  private var started = ContinuousClock.now
-  private var startDone = 0
+  private var progress = RunProgress(total: 0, alreadyDone: 0, suiteCount: 0)
   private var lastDraw = ContinuousClock.now
 
   init(isTerminal: Bool) {
@@ -19,38 +19,47 @@ final class ProgressReporter: EvaluationObserver, @unchecked Sendable {
     if isTerminal { draw("checking \(suite)…") }
   }
 
-  func suiteStarted(suite: String, total: Int, alreadyDone: Int) {
+  func runStarted(total: Int, alreadyDone: Int, suiteCount: Int) {
     lock.withLock {
-      started = .now
-      startDone = alreadyDone
+      progress = RunProgress(total: total, alreadyDone: alreadyDone, suiteCount: suiteCount)
       lastDraw = .now
     }
-    if isTerminal {
-      draw(bar(suite: suite, done: alreadyDone, total: total))
-    } else {
+    if !isTerminal {
       let resumed = alreadyDone > 0 ? " (\(alreadyDone) already answered)" : ""
-      Console.note("\(suite): \(total) samples\(resumed)")
+      Console.note("run: \(total) answers over \(suiteCount) suite\(suiteCount == 1 ? "" : "s")\(resumed)")
     }
   }
 
-  func progressed(suite: String, done: Int, total: Int) {
+  func suiteStarted(suite: String, total: Int, alreadyDone: Int) {
+    let line = lock.withLock {
+      progress.startSuite(suite)
+      return progress.line(at: .now, withBar: true)
+    }
     if isTerminal {
-      let shouldDraw = lock.withLock {
-        let now = ContinuousClock.now
-        guard now - lastDraw > .milliseconds(80) || done == total else { return false }
-        lastDraw = now
-        return true
-      }
-      if shouldDraw { draw(bar(suite: suite, done: done, total: total)) }
+      draw(line)
     } else {
-      // Plain lines for logs: at most one every five seconds.
-      let shouldPrint = lock.withLock {
-        let now = ContinuousClock.now
-        guard now - lastDraw >= .seconds(5), done < total else { return false }
-        lastDraw = now
-        return true
-      }
-      if shouldPrint { Console.note("\(suite): \(done)/\(total)") }
+      let resumed = alreadyDone > 0 ? " (\(alreadyDone) already answered)" : ""
+      Console.note("\(suite): \(total) answers\(resumed)")
+    }
+  }
+
+  func answered(suite: String, _ tally: AnswerTally) {
+    lock.withLock { progress.add(tally) }
+  }
+
+  func progressed(suite: String, done: Int, total: Int) {
+    let interval: Duration = isTerminal ? .milliseconds(80) : .seconds(5)
+    let line: String? = lock.withLock {
+      let now = ContinuousClock.now
+      guard now - lastDraw >= interval || (isTerminal && done == total) else { return nil }
+      lastDraw = now
+      return progress.line(at: now, withBar: isTerminal)
+    }
+    guard let line else { return }
+    if isTerminal {
+      draw(line)
+    } else {
+      Console.note("progress: " + line)
     }
   }
 
@@ -75,26 +84,7 @@ final class ProgressReporter: EvaluationObserver, @unchecked Sendable {
     if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
   }
 
-  private func bar(suite: String, done: Int, total: Int) -> String {
-    let width = 28
-    let fraction = total == 0 ? 1 : Double(done) / Double(total)
-    let filled = Int(fraction * Double(width))
-    let (elapsed, fresh) = lock.withLock { (ContinuousClock.now - started, done - startDone) }
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let rate = seconds > 0 ? Double(fresh) / seconds : 0
-    let eta = rate > 0 ? Self.clock(Double(total - done) / rate) : "--:--"
-    return "\(suite) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] "
-      + "\(done)/\(total) \(String(format: "%.1f", rate))/s ETA \(eta)"
-  }
-
   private func draw(_ text: String) {
     FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
-  }
-
-  private static func clock(_ seconds: Double) -> String {
-    let total = Int(seconds.rounded())
-    return total >= 3600
-      ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
-      : String(format: "%d:%02d", total / 60, total % 60)
   }
 }

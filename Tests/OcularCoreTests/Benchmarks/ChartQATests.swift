@@ -13,7 +13,7 @@ struct ChartQATests {
     #expect(BenchmarkRegistry.benchmark(id: "chartqa") != nil)
     #expect(benchmark.group == .charts)
     #expect(benchmark.judgeLabel == "none")
-    #expect(benchmark.scoringProfile == "vlmevalkit")
+    #expect(benchmark.descriptor.family == .vlmevalkit)
     #expect(benchmark.defaultPromptTemplate == "{question}\nAnswer the question using a single word or phrase.")
   }
 

@@ -17,8 +17,8 @@ struct GroundingFamiliesTests {
       #expect(benchmark.title == title)
       #expect(benchmark.group == .grounding)
       #expect(benchmark.metric == "grounding_acc50")
-      #expect(benchmark.scoringProfile == "onethinker")
-      #expect(benchmark.promptStyle == .onethinker)
+      #expect(benchmark.descriptor.family == .onethinker)
+      #expect(benchmark.descriptor.judgeMode == .none)
       #expect(benchmark.measureNames == ["iou", "acc@0.3", "acc@0.7"])
     }
   }

@@ -17,7 +17,7 @@ struct RefSpatialTests {
     #expect(benchmark.group == .spatial)
     #expect(benchmark.metric == "point_in_mask")
     #expect(benchmark.judgeLabel == "none")
-    #expect(benchmark.scoringProfile == "vlmevalkit")
+    #expect(benchmark.descriptor.family == .vlmevalkit)
     #expect(benchmark.auxiliaryFileFields == ["mask_path"])
     let ids = BenchmarkRegistry.all.map(\.id)
     let index = try #require(ids.firstIndex(of: "refspatial"))

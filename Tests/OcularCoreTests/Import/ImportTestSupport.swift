@@ -29,7 +29,8 @@ struct ImportWorkspace {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let manifest = SuiteManifest(
       name: suite, title: "\(benchmark.title) (sample)", benchmark: id, group: benchmark.group.rawValue,
-      metric: benchmark.metric, scoringProfile: benchmark.scoringProfile, source: "test template", idField: idField,
+      metric: benchmark.metric, scoringProfile: benchmark.descriptor.family.rawValue, source: "test template",
+      idField: idField,
       imageField: imageField, splitField: splitField, files: [SampleFileEntry(path: "samples.jsonl")])
     try JSONEncoder().encode(manifest).write(to: folder.appendingPathComponent("suite.json"))
   }

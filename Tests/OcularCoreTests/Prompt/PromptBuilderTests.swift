@@ -114,7 +114,7 @@ struct PromptBuilderTests {
     #expect(text.hasSuffix("<answer>{\"boxes\": [35, 227, 437, 932]}</answer>"))
   }
 
-  @Test func requestCarriesTheReferenceAnswers() throws {
+  @Test func requestCarriesTheSampleAndSettings() throws {
     let (suite, samples) = try bundledSamples("docvqa")
     let builder = PromptBuilder(benchmark: suite.benchmark, template: suite.template, profile: .paper)
     let parameters = GenerationParameters(temperature: 0.1, topP: 0.001, maxTokens: 8192, seed: 0)
@@ -126,8 +126,13 @@ struct PromptBuilderTests {
     expected.seed = 2
     #expect(request.parameters == expected)
     #expect(request.messages == builder.messages(for: samples[10]))
-    #expect(request.reference.baseline == "<answer>unknown</answer>")
-    #expect(request.reference.oracle.contains("<answer>\nUnknown\n</answer>"))
+  }
+
+  @Test func referencePoliciesAnswerFromTheSample() throws {
+    let (suite, samples) = try bundledSamples("docvqa")
+    #expect(ReferencePolicy.baseline.response(to: samples[10], of: suite.benchmark) == "<answer>unknown</answer>")
+    #expect(
+      ReferencePolicy.oracle.response(to: samples[10], of: suite.benchmark).contains("<answer>\nUnknown\n</answer>"))
   }
 
   @Test func eachRepeatIsSentItsOwnSeed() throws {

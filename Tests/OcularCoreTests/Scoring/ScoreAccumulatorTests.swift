@@ -180,9 +180,9 @@ struct BenchmarkSummaryTests {
     let mmstar = BenchmarkRegistry.mmstar
     #expect(mmstar.group == .generalVQA)
     #expect(mmstar.metric == "mcq_accuracy")
-    #expect(mmstar.scoringProfile == "vlmevalkit")
+    #expect(mmstar.descriptor.family == .vlmevalkit)
     #expect(mmstar.judgeLabel == "exact_matching")
-    #expect(mmstar.promptStyle == .vlmevalkit)
+    #expect(mmstar.descriptor.judgeMode == .exactMatching)
     let docvqa = BenchmarkRegistry.docvqa
     #expect(docvqa.group == .documents)
     #expect(docvqa.metric == "anls")
@@ -190,8 +190,8 @@ struct BenchmarkSummaryTests {
     let refcoco = BenchmarkRegistry.refcoco
     #expect(refcoco.group == .grounding)
     #expect(refcoco.metric == "grounding_acc50")
-    #expect(refcoco.scoringProfile == "onethinker")
-    #expect(refcoco.promptStyle == .onethinker)
+    #expect(refcoco.descriptor.family == .onethinker)
+    #expect(refcoco.descriptor.headlineMetric == "acc@0.5")
     #expect(refcoco.measureNames == ["iou", "acc@0.3", "acc@0.7"])
   }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import OcularReports
+@testable import OcularCore
 
 /// The values computed independently by scripts/golden/statistics.py with Python 3.11.7, numpy 2.4.6 and
 /// scipy 1.17.1 (see the script for how each one is obtained).
@@ -56,14 +56,17 @@ struct StatisticsGolden: Decodable {
   var mcnemar: [McNemarCase]
 
   static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("scripts/golden/statistics.golden.json").path
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+      "scripts/golden/statistics.golden.json"
+    ).path
 
   static func load() throws -> StatisticsGolden {
     try JSONDecoder().decode(StatisticsGolden.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
   }
 }
 
-func isClose(_ a: Double?, _ b: Double, tolerance: Double = 1e-9) -> Bool {
+/// A Boolean value that indicates whether `a` is within `tolerance` of `b`, relative to the size of `b` (at least 1).
+func isRelativelyClose(_ a: Double?, _ b: Double, tolerance: Double = 1e-9) -> Bool {
   guard let a else { return false }
   return abs(a - b) <= tolerance * max(1, abs(b))
 }
@@ -89,7 +92,7 @@ func isClose(_ a: Double?, _ b: Double, tolerance: Double = 1e-9) -> Bool {
   @Test func quantilesInterpolateLikeNumpy() throws {
     let golden = try StatisticsGolden.load()
     for (q, expected) in zip(golden.quantiles.q, golden.quantiles.expected) {
-      #expect(isClose(Statistics.quantile(sorted: golden.quantiles.values, q), expected), "q = \(q)")
+      #expect(isRelativelyClose(Statistics.quantile(sorted: golden.quantiles.values, q), expected), "q = \(q)")
     }
   }
 
@@ -99,15 +102,15 @@ func isClose(_ a: Double?, _ b: Double, tolerance: Double = 1e-9) -> Bool {
     for item in golden.estimates {
       let estimate = Statistics.estimate(
         item.values, weights: item.weights, clusters: item.clusters, replicates: golden.replicates, seed: golden.seed)
-      #expect(isClose(estimate.mean, item.mean), "\(item.name): mean")
-      #expect(isClose(estimate.standardError, item.se), "\(item.name): se \(estimate.standardError ?? .nan)")
-      #expect(isClose(estimate.lower, item.ci_lower), "\(item.name): lower \(estimate.lower ?? .nan)")
-      #expect(isClose(estimate.upper, item.ci_upper), "\(item.name): upper \(estimate.upper ?? .nan)")
+      #expect(isRelativelyClose(estimate.mean, item.mean), "\(item.name): mean")
+      #expect(isRelativelyClose(estimate.standardError, item.se), "\(item.name): se \(estimate.standardError ?? .nan)")
+      #expect(isRelativelyClose(estimate.lower, item.ci_lower), "\(item.name): lower \(estimate.lower ?? .nan)")
+      #expect(isRelativelyClose(estimate.upper, item.ci_upper), "\(item.name): upper \(estimate.upper ?? .nan)")
       #expect(estimate.clusters == item.clusters_count)
       #expect(estimate.count == item.values.count)
       if let sem = item.scipy_sem {
         // Independent observations, unit weights: the sandwich is scipy.stats.sem.
-        #expect(isClose(estimate.standardError, sem), "\(item.name): scipy sem")
+        #expect(isRelativelyClose(estimate.standardError, sem), "\(item.name): scipy sem")
       }
       if let lower = item.scipy_bootstrap_lower, let upper = item.scipy_bootstrap_upper {
         // scipy's bootstrap draws its own stream: the intervals agree to within one observation's worth.
@@ -122,18 +125,19 @@ func isClose(_ a: Double?, _ b: Double, tolerance: Double = 1e-9) -> Bool {
     for item in golden.paired {
       let comparison = Statistics.paired(
         item.a, item.b, clusters: item.clusters, replicates: golden.replicates, seed: golden.seed)
-      #expect(isClose(comparison.delta, item.delta), "\(item.name): delta")
-      #expect(isClose(comparison.lower, item.ci_lower), "\(item.name): lower")
-      #expect(isClose(comparison.upper, item.ci_upper), "\(item.name): upper")
+      #expect(isRelativelyClose(comparison.delta, item.delta), "\(item.name): delta")
+      #expect(isRelativelyClose(comparison.lower, item.ci_lower), "\(item.name): lower")
+      #expect(isRelativelyClose(comparison.upper, item.ci_upper), "\(item.name): upper")
       #expect(comparison.test.rawValue == item.test, "\(item.name): test")
-      #expect(isClose(comparison.pValue, item.p), "\(item.name): p \(comparison.pValue) vs \(item.p)")
+      #expect(isRelativelyClose(comparison.pValue, item.p), "\(item.name): p \(comparison.pValue) vs \(item.p)")
     }
   }
 
   @Test func mcnemarMatchesScipyBinomtest() throws {
     let golden = try StatisticsGolden.load()
     for item in golden.mcnemar {
-      #expect(isClose(Statistics.mcnemarExactP(aOnly: item.b, bOnly: item.c), item.p), "b=\(item.b) c=\(item.c)")
+      #expect(
+        isRelativelyClose(Statistics.mcnemarExactP(aOnly: item.b, bOnly: item.c), item.p), "b=\(item.b) c=\(item.c)")
     }
   }
 
