@@ -10,6 +10,8 @@ public enum CoreError: Error, CustomStringConvertible, Equatable, Sendable {
   case unknownBenchmark(String, path: String)
   /// A file or folder that could not be read.
   case unreadable(path: String, reason: String)
+  /// A scoring profile name that no profile has.
+  case unknownScoringProfile(String, available: [String])
 
   public var description: String {
     switch self {
@@ -29,6 +31,9 @@ public enum CoreError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(path): unknown benchmark \"\(id)\""
     case .unreadable(let path, let reason):
       return "\(path): cannot read: \(reason)"
+    case .unknownScoringProfile(let name, let available):
+      let suggestion = Spelling.closest(to: name, among: available).map { "did you mean \"\($0)\"? " } ?? ""
+      return "unknown scoring profile \"\(name)\" (\(suggestion)available: \(available.joined(separator: ", ")))"
     }
   }
 }

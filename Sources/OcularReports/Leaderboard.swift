@@ -70,6 +70,10 @@ public struct Leaderboard: Sendable {
     public var statistics: MetricStatistics?
     /// The lowest-scoring samples, when asked for.
     public var worst: [SampleRecord]
+    /// The named scoring profile the suite was scored under.
+    public var scoringProfile: ScoringProfile = .default
+    /// The full scoring profile the column compares: reference family, options and named profile.
+    public var profileLabel: String = ""
   }
 
   /// A run's row.
@@ -148,7 +152,8 @@ extension Leaderboard {
       for suite in suites where cells[suite.benchmark] == nil {
         var cell = Cell(
           suite: suite.suite, score: suite.headline, isRuleOnly: suite.judgeLabel == "rule-only",
-          isSampleSet: !suite.isFullData, statistics: nil, worst: [])
+          isSampleSet: !suite.isFullData, statistics: nil, worst: [], scoringProfile: suite.scoringProfile,
+          profileLabel: suiteScoringProfile(run: run, suite: suite))
         if settings.includesStatistics {
           let statistics = try SuiteStatistics.compute(
             store: store, run: run.id, suite: suite, replicates: settings.replicates, seed: settings.seed,
@@ -179,10 +184,9 @@ extension Leaderboard {
     var overridden: [String] = []
     for column in groups.flatMap(\.columns) {
       let scored = rows.filter { $0.cells[column.benchmark] != nil }
-      guard let first = scored.first else { continue }
-      let profile = suiteScoringProfile(run: first.run, benchmark: column.benchmark)
+      guard let first = scored.first, let profile = first.cells[column.benchmark]?.profileLabel else { continue }
       for other in scored.dropFirst() {
-        let otherProfile = suiteScoringProfile(run: other.run, benchmark: column.benchmark)
+        let otherProfile = other.cells[column.benchmark]?.profileLabel ?? ""
         guard otherProfile != profile else { continue }
         guard settings.isForced else {
           throw ComparisonError.leaderboardProfileMismatch(
@@ -451,7 +455,7 @@ extension Leaderboard {
         }
         var object: [String: JSONValue] = [
           "suite": .string(cell.suite), "score": number(cell.score), "rule_only": .bool(cell.isRuleOnly),
-          "sample_set": .bool(cell.isSampleSet),
+          "sample_set": .bool(cell.isSampleSet), "scoring_profile": .string(cell.scoringProfile.rawValue),
         ]
         if let statistics = cell.statistics {
           let estimate = statistics.estimate

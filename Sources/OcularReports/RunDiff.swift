@@ -30,17 +30,22 @@ public enum ComparisonError: Error, CustomStringConvertible, Equatable, Sendable
   }
 }
 
-/// The scoring profile one suite of a run was scored under: its benchmark's reference family (with version) and
-/// the run's scoring options, such as `vlmevalkit-0.0.20; boxed=unwrap`.
-public func suiteScoringProfile(run: RunRecord, benchmark: String) -> String {
+/// The scoring profile one suite of a run was scored under: its benchmark's reference family (with version), the
+/// run's scoring options and the suite's named profile (the typed column), such as
+/// `vlmevalkit-0.0.20; boxed=unwrap, profile=vlmevalkit`.
+public func suiteScoringProfile(run: RunRecord, suite: RunSuiteRecord) -> String {
   let parts = run.scoringProfile.split(separator: ";", maxSplits: 1).map {
     $0.trimmingCharacters(in: .whitespaces)
   }
   let families = (parts.first ?? "").split(separator: "+").map(String.init)
-  let options = parts.count > 1 ? parts[1] : ""
-  let family = BenchmarkRegistry.benchmark(id: benchmark)?.descriptor.family.rawValue
+  // The run-level label names a non-default profile too; the suite's own column is the one compared.
+  let options = (parts.count > 1 ? parts[1] : "").split(separator: ",")
+    .map { $0.trimmingCharacters(in: .whitespaces) }
+    .filter { !$0.isEmpty && !$0.hasPrefix("profile=") }
+  let family = BenchmarkRegistry.benchmark(id: suite.benchmark)?.descriptor.family.rawValue
   let component = family.flatMap { name in families.first { $0 == name || $0.hasPrefix(name + "-") } }
-  return (component ?? parts.first ?? "") + "; " + options
+  return (component ?? parts.first ?? "") + "; "
+    + (options + ["profile=\(suite.scoringProfile.rawValue)"]).joined(separator: ", ")
 }
 
 /// How ``RunComparer`` compares.
@@ -155,8 +160,8 @@ public struct RunComparer: Sendable {
     var overridden: [String] = []
     for suiteA in shared {
       let suiteB = suitesB.first { $0.suite == suiteA.suite }!
-      let profileA = suiteScoringProfile(run: runA, benchmark: suiteA.benchmark)
-      let profileB = suiteScoringProfile(run: runB, benchmark: suiteB.benchmark)
+      let profileA = suiteScoringProfile(run: runA, suite: suiteA)
+      let profileB = suiteScoringProfile(run: runB, suite: suiteB)
       if profileA != profileB {
         let error = ComparisonError.profileMismatch(
           suite: suiteA.suite, runA: a, profileA: profileA, runB: b, profileB: profileB)

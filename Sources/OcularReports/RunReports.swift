@@ -15,16 +15,20 @@ public struct RunReports: Sendable {
   /// The per-suite table of a run: suite, samples, score, unparsed, errors, seconds.
   public func suiteTable(run: Int64) throws(StoreError) -> String {
     var table = TextTable(
-      header: ["suite", "metric", "samples", "score", "unparsed", "errors", "seconds", "judge", "data"],
-      alignments: [.left, .left, .right, .right, .right, .right, .right, .left, .left])
-    for suite in try store.suites(run: run) {
+      header: ["suite", "metric", "samples", "score", "unparsed", "errors", "seconds", "judge", "profile", "data"],
+      alignments: [.left, .left, .right, .right, .right, .right, .right, .left, .left, .left])
+    let suites = try store.suites(run: run)
+    for suite in suites {
       table.append([
         suite.suite, suite.headlineMetric, String(suite.sampleCount), formatScore(suite.headline),
         suite.unparsedCount.map(String.init) ?? "-", suite.errorCount.map(String.init) ?? "-",
-        formatSeconds(suite.seconds), suite.judgeLabel, suite.isFullData ? "full" : "sample set",
+        formatSeconds(suite.seconds), suite.judgeLabel,
+        suite.scoringProfile.rawValue + (suite.scoringProfileNote == nil ? "" : "*"),
+        suite.isFullData ? "full" : "sample set",
       ])
     }
-    return table.render()
+    let notes = suites.compactMap { suite in suite.scoringProfileNote.map { "* \(suite.suite): \($0)" } }
+    return table.render() + (notes.isEmpty ? "" : notes.joined(separator: "\n") + "\n")
   }
 
   /// One stored sample for people: status, score, extracted answer, notes, and every judge call (prompt, settings,
@@ -71,12 +75,16 @@ public struct RunReports: Sendable {
   /// The list of runs, newest first.
   public func runTable() throws(StoreError) -> String {
     var table = TextTable(
-      header: ["run", "created", "model", "status", "profile", "suites"],
-      alignments: [.right, .left, .left, .left, .left, .left])
+      header: ["run", "created", "model", "status", "profile", "scoring", "suites"],
+      alignments: [.right, .left, .left, .left, .left, .left, .left])
     for run in try store.runs() {
+      var profiles: [String] = []
+      for suite in try store.suites(run: run.id) where !profiles.contains(suite.scoringProfile.rawValue) {
+        profiles.append(suite.scoringProfile.rawValue)
+      }
       table.append([
         String(run.id), run.createdAt, run.modelSpec, run.status.rawValue, run.promptProfile,
-        run.suiteNames.joined(separator: ","),
+        profiles.joined(separator: ","), run.suiteNames.joined(separator: ","),
       ])
     }
     return table.render()
@@ -106,6 +114,9 @@ public struct RunReports: Sendable {
         table.append([value.dimension, value.key, value.metric, formatScore(value.value), String(value.count)])
       }
       text += "\n\(record.suite) — \(record.title) (\(record.reference); content \(record.contentHash.prefix(12)))\n"
+      text +=
+        "scoring profile \(record.scoringProfile.rawValue)"
+        + (record.scoringProfileNote.map { " (\($0))" } ?? "") + "\n"
       text += table.render()
     }
     if let suite, try !store.suites(run: id).contains(where: { $0.suite == suite }) {
@@ -164,6 +175,8 @@ public struct RunReports: Sendable {
       "score": suite.headline.map(JSONValue.number) ?? .null,
       "unparsed": suite.unparsedCount.map { .number(Double($0)) } ?? .null,
       "errors": suite.errorCount.map { .number(Double($0)) } ?? .null, "seconds": .number(suite.seconds),
+      "scoring_profile": .string(suite.scoringProfile.rawValue),
+      "scoring_profile_note": suite.scoringProfileNote.map(JSONValue.string) ?? .null,
     ]
   }
 }

@@ -109,7 +109,7 @@ public struct Evaluator: Sendable {
         repeats: settings.repeats, harnessVersion: HarnessInfo.version, gitRevision: HarnessInfo.gitRevision,
         suiteNames: suites.map(\.name)))
     for (position, item) in prepared.enumerated() {
-      var record = Self.suiteRecord(item, run: run.id)
+      var record = Self.suiteRecord(item, run: run.id, profile: settings.scoringOptions.profile)
       if let judge, record.judgeLabel != "none" { record.judgeLabel = "judge:\(judge.description.model)" }
       try store.addSuite(record, position: position)
     }
@@ -127,7 +127,8 @@ public struct Evaluator: Sendable {
       guard let suite = suites.first(where: { $0.name == name }) else {
         throw RunnerError.suiteMissing(suite: name, run: run.id)
       }
-      var record = Self.suiteRecord(try PreparedSuite(suite), run: run.id)
+      let options = try JSONDecoder().decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8))
+      var record = Self.suiteRecord(try PreparedSuite(suite), run: run.id, profile: options.profile)
       if let judge, record.judgeLabel != "none" { record.judgeLabel = "judge:\(judge.description.model)" }
       try store.addSuite(record, position: position)
     }
@@ -166,14 +167,14 @@ public struct Evaluator: Sendable {
     for note in try adapter.checkCoverage(of: sampleIDs) { observer.noted(note) }
   }
 
-  static func suiteRecord(_ item: PreparedSuite, run: Int64) -> RunSuiteRecord {
+  static func suiteRecord(_ item: PreparedSuite, run: Int64, profile: ScoringProfile) -> RunSuiteRecord {
     let benchmark = item.suite.benchmark
     return RunSuiteRecord(
       runID: run, suite: item.suite.name, benchmark: benchmark.id,
       title: item.suite.manifest.title ?? benchmark.title, group: benchmark.group.rawValue,
       metric: benchmark.metric, headlineMetric: benchmark.headlineMetric, judgeLabel: benchmark.judgeLabel,
       reference: benchmark.reference, contentHash: item.contentHash, sampleCount: item.sampleCount,
-      isFullData: item.suite.isFullData, folder: item.suite.displayFolder)
+      isFullData: item.suite.isFullData, folder: item.suite.displayFolder, scoringProfile: profile)
   }
 
   private func evaluate(

@@ -68,7 +68,7 @@ public struct Rescorer: Sendable {
         repeats: original.repeats, harnessVersion: HarnessInfo.version, gitRevision: HarnessInfo.gitRevision,
         suiteNames: original.suiteNames))
     for (position, item) in prepared.enumerated() {
-      var record = Evaluator.suiteRecord(item, run: run.id)
+      var record = Evaluator.suiteRecord(item, run: run.id, profile: scoringOptions.profile)
       // The judge label says how the stored answers were judged (rule-only, or judge:MODEL); it carries over, unless
       // a new judge decides.
       if let judge, record.judgeLabel != "none" {

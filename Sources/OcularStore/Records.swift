@@ -106,13 +106,15 @@ public struct RunSuiteRecord: Sendable, Hashable, Codable {
   public var errorCount: Int?
   /// Seconds spent evaluating, summed over resumptions.
   public var seconds: Double
+  /// The named scoring profile the suite was scored under.
+  public var scoringProfile: ScoringProfile
 
   /// Creates a record.
   public init(
     runID: Int64, suite: String, benchmark: String, title: String, group: String, metric: String,
     headlineMetric: String, judgeLabel: String, reference: String, contentHash: String, sampleCount: Int,
     isFullData: Bool, folder: String, headline: Double? = nil, unparsedCount: Int? = nil, errorCount: Int? = nil,
-    seconds: Double = 0
+    seconds: Double = 0, scoringProfile: ScoringProfile = .default
   ) {
     self.runID = runID
     self.suite = suite
@@ -131,6 +133,13 @@ public struct RunSuiteRecord: Sendable, Hashable, Codable {
     self.unparsedCount = unparsedCount
     self.errorCount = errorCount
     self.seconds = seconds
+    self.scoringProfile = scoringProfile
+  }
+
+  /// The note shown with the suite when its benchmark does not define its scoring profile (the default rule was
+  /// kept), or nil.
+  public var scoringProfileNote: String? {
+    scoringProfile.note(definedBy: BenchmarkRegistry.benchmark(id: benchmark)?.defines(scoringProfile) ?? true)
   }
 }
 

@@ -179,6 +179,13 @@ public final class RunStore: Sendable {
     ),
     ("v4-rowid-samples", applyVersion4),
     ("v5-judge-exchanges", applyJudgeExchanges),
+    (
+      "v5-suite-scoring-profile",
+      { db in
+        // Every suite stored before profiles existed was scored under the default profile.
+        try db.execute(sql: "ALTER TABLE run_suites ADD COLUMN scoring_profile TEXT NOT NULL DEFAULT 'vlmevalkit'")
+      }
+    ),
   ]
 
   /// The identifiers of the schema migrations, oldest first; a store listing one not here is from a newer Ocular.
@@ -449,13 +456,14 @@ extension RunStore {
       try db.execute(
         sql: """
           INSERT OR IGNORE INTO run_suites (run_id, suite, position, benchmark, title, group_name, metric,
-            headline_metric, judge_label, reference, content_hash, sample_count, is_full_data, folder)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            headline_metric, judge_label, reference, content_hash, sample_count, is_full_data, folder,
+            scoring_profile)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           suite.runID, suite.suite, position, suite.benchmark, suite.title, suite.group, suite.metric,
           suite.headlineMetric, suite.judgeLabel, suite.reference, suite.contentHash, suite.sampleCount,
-          suite.isFullData, suite.folder,
+          suite.isFullData, suite.folder, suite.scoringProfile.rawValue,
         ])
     }
   }
@@ -471,7 +479,8 @@ extension RunStore {
             judgeLabel: row["judge_label"], reference: row["reference"], contentHash: row["content_hash"],
             sampleCount: row["sample_count"], isFullData: row["is_full_data"], folder: row["folder"],
             headline: row["headline"], unparsedCount: row["unparsed_count"], errorCount: row["error_count"],
-            seconds: row["seconds"])
+            seconds: row["seconds"],
+            scoringProfile: ScoringProfile(rawValue: row["scoring_profile"] as String? ?? "") ?? .default)
         }
     }
   }

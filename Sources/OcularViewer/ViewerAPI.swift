@@ -221,6 +221,8 @@ public final class ViewerAPI: Sendable {
       "unparsed": suite.unparsedCount.map { .number(Double($0)) } ?? .null,
       "errors": suite.errorCount.map { .number(Double($0)) } ?? .null, "full_data": .bool(suite.isFullData),
       "judge_label": .string(suite.judgeLabel), "reference": .string(suite.reference),
+      "scoring_profile": .string(suite.scoringProfile.rawValue),
+      "scoring_profile_note": suite.scoringProfileNote.map(JSONValue.string) ?? .null,
       "cells": .object(cells.mapValues { .array($0.sorted().map(JSONValue.string)) }),
     ])
   }

@@ -189,14 +189,16 @@ extension ViewerPage {
         el("td", {}, s.title), el("td", {}, s.group), el("td", {}, s.headline_metric),
         el("td", { class: "num" }, score(s.headline)), el("td", { class: "num" }, String(s.samples)),
         el("td", { class: "num" }, s.unparsed === null ? "–" : String(s.unparsed)),
-        el("td", { class: "num" }, s.errors === null ? "–" : String(s.errors)))));
+        el("td", { class: "num" }, s.errors === null ? "–" : String(s.errors)),
+        el("td", { class: "profile", title: s.scoring_profile_note || "" },
+          s.scoring_profile + (s.scoring_profile_note ? " (" + s.scoring_profile_note + ")" : "")))));
       show(el("h1", {}, "Run " + run.id + ": " + run.model),
         el("dl", { class: "facts" }, [["model spec", run.model_spec], ["status", run.status], ["created", run.created_at],
           ["finished", run.finished_at || "–"], ["prompt profile", run.prompt_profile], ["scoring profile", run.scoring_profile],
           ["repeats", String(run.repeats)], ["harness", run.harness_version + (run.git_revision ? " @ " + run.git_revision : "")]]
           .map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
         el("table", { id: "suites-table" }, el("thead", {}, el("tr", {}, ["suite", "title", "group", "metric", "score",
-          "samples", "unparsed", "errors"].map((h) => el("th", {}, h)))), body));
+          "samples", "unparsed", "errors", "scoring profile"].map((h) => el("th", {}, h)))), body));
     }
 
     // ---- Samples of a suite -------------------------------------------------------------------------------------

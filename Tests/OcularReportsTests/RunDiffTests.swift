@@ -54,7 +54,7 @@ struct SyntheticRuns {
   func run(
     model: String = "model", spec: String? = nil, created: String = "2026-11-25T10:00:00Z",
     profile: String = "vlmevalkit-0.0.20+onethinker; boxed=unwrap", parameters: String = "{\"seed\":0}",
-    suites: [SyntheticSuite]
+    scoringProfile: ScoringProfile = .default, suites: [SyntheticSuite]
   ) throws -> Int64 {
     let run = try store.createRun(
       RunRecord(
@@ -69,7 +69,8 @@ struct SyntheticRuns {
           runID: run, suite: suite.name, benchmark: suite.benchmark,
           title: BenchmarkRegistry.benchmark(id: suite.benchmark)?.title ?? suite.benchmark, group: suite.group,
           metric: "m", headlineMetric: "accuracy", judgeLabel: suite.judge, reference: "r", contentHash: suite.hash,
-          sampleCount: 10, isFullData: suite.name != "mmstar", folder: "benchmarks/\(suite.name)"),
+          sampleCount: 10, isFullData: suite.name != "mmstar", folder: "benchmarks/\(suite.name)",
+          scoringProfile: scoringProfile),
         position: position)
       if let headline = suite.headline {
         try store.saveSummary(
@@ -179,13 +180,33 @@ struct SyntheticRuns {
     let (runs, a, b) = try twoRuns(profileB: "vlmevalkit-0.0.20+onethinker; boxed=keep")
     #expect(
       throws: ComparisonError.profileMismatch(
-        suite: "mmstar", runA: a, profileA: "vlmevalkit-0.0.20; boxed=unwrap", runB: b,
-        profileB: "vlmevalkit-0.0.20; boxed=keep")
+        suite: "mmstar", runA: a, profileA: "vlmevalkit-0.0.20; boxed=unwrap, profile=vlmevalkit", runB: b,
+        profileB: "vlmevalkit-0.0.20; boxed=keep, profile=vlmevalkit")
     ) {
       try RunComparer(store: runs.store).diff(a, b)
     }
     let forced = try RunComparer(store: runs.store).diff(a, b, settings: DiffSettings(isForced: true))
     #expect(forced.overridden.count == 1)
+    #expect(forced.text(showingSamples: false).contains("--force: mmstar: scoring profiles differ"))
+  }
+
+  /// The named profile is the suite's typed column, not text inside the run's combined label.
+  @Test func refusesDifferentNamedProfilesUnlessForced() throws {
+    let runs = try SyntheticRuns()
+    let suite = SyntheticSuite("mmstar", "mmstar", "general_vqa", "exact_matching", "h1", 50)
+    let a = try runs.run(model: "base", suites: [suite])
+    // The run-level label is the same text: only the suite's column differs.
+    let b = try runs.run(model: "base", scoringProfile: .lmmsEval, suites: [suite])
+    try runs.samples(run: a, suite: "mmstar", (0..<10).map(Self.sampleA))
+    try runs.samples(run: b, suite: "mmstar", (0..<10).map(Self.sampleB))
+    #expect(
+      throws: ComparisonError.profileMismatch(
+        suite: "mmstar", runA: a, profileA: "vlmevalkit-0.0.20; boxed=unwrap, profile=vlmevalkit", runB: b,
+        profileB: "vlmevalkit-0.0.20; boxed=unwrap, profile=lmms-eval")
+    ) {
+      try RunComparer(store: runs.store).diff(a, b)
+    }
+    let forced = try RunComparer(store: runs.store).diff(a, b, settings: DiffSettings(isForced: true))
     #expect(forced.text(showingSamples: false).contains("--force: mmstar: scoring profiles differ"))
   }
 

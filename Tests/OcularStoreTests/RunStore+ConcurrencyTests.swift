@@ -58,6 +58,8 @@ import Testing
       prompt: nil, settings: JudgeSettings(temperature: 0, maxTokens: 1024, seed: 42), reply: "Judgement: 1")
     #expect(samples.first?.judgeExchanges == (version >= 2 ? [kept] : []))
     #expect(samples.first?.logprobCount == nil)
+    // Suites stored before scoring profiles existed were scored under the default profile (v5-suite-scoring-profile).
+    #expect(try store.suites(run: 1).map(\.scoringProfile) == [.vlmevalkit])
     let identifiers = try store.writerForTesting.read { db in
       try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
     }
@@ -100,12 +102,24 @@ func makeStore(at path: String, migrationCount: Int) throws {
           scoring_profile, scoring_options_json, repeats, harness_version, suites_json)
         VALUES ('2026-11-01T00:00:00Z', 'completed', 'replay:old.jsonl', 'old', '{}', '{}', 'paper', 'vlmevalkit',
           '{}', 1, '0.1.0', '["docvqa"]');
+        INSERT INTO run_suites (run_id, suite, position, benchmark, title, group_name, metric, headline_metric,
+          judge_label, reference, content_hash, sample_count, is_full_data, folder)
+        VALUES (1, 'docvqa', 0, 'docvqa', 'DocVQA', 'documents', 'anls', 'anls', 'none', 'ref', 'h', 1, 0, 'f');
         INSERT INTO samples (run_id, suite, sample_id, repeat, status, score, measures_json, notes, breakdown_json,
           request_json, response, has_answer_tag, answer_in_think, completed_at)
         VALUES (1, 'docvqa', 'q1', 0, 'ok', 0.75, '{}', '', '[]', '{}', CAST('café' AS BLOB), 0, 0,
           '2026-11-01T00:00:01Z');
         """)
-    if migrationCount >= 2 {
+    let exchangesMigration = RunStore.migrationIdentifiers.firstIndex(of: "v5-judge-exchanges")!
+    if migrationCount > exchangesMigration {
+      // A store with the judge-exchanges table keeps the same reply as its sample's first exchange.
+      try db.execute(
+        sql: """
+          INSERT INTO judge_exchanges (run_id, suite, sample_id, repeat, position, prompt, temperature, max_tokens,
+            seed, top_p, reply, failure)
+          VALUES (1, 'docvqa', 'q1', 0, 0, NULL, 0, 1024, 42, NULL, CAST('Judgement: 1' AS BLOB), NULL)
+          """)
+    } else if migrationCount >= 2 {
       try db.execute(sql: "UPDATE samples SET judge_output = CAST('Judgement: 1' AS BLOB)")
     }
   }

@@ -113,3 +113,19 @@ echo "regenerated the judge_prompts and judge_outputs golden files" >&2
 env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/judge_calls_driver.py \
     -i "$GOLDEN/judge_calls.cases.jsonl" -o "$GOLDEN/judge_calls.golden.jsonl"
 echo "regenerated the judge_calls golden files" >&2
+
+# scoring profiles (profiles helper): scripts/golden/profiles_driver.py boots the same ms-vlmeval 0.0.20 venv the way
+#   refscore.py does. `robospatial` runs the REAL dataset-level RoboSpatialBench.evaluate() over every RoboSpatial case
+#   (published, log_hint defect included) and evaluate_answer with the ray casting's missing edge test added
+#   (corrected); `nan-gold` writes real TSVs whose gold cell is one of pandas' default NA strings, reads them with
+#   vlmeval.smp.load and scores them with the real evaluate_heuristic (it also records the installed pandas' NA
+#   strings). MathVision's local-`a` cases go through refscore bench mathv; the lmms-eval cases through refscore's
+#   anls_lmms / relaxed_lmms / ocrbench_lmms (lmms-eval 0.7.3).
+env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/profiles_driver.py robospatial \
+    -i "$GOLDEN/robospatial.cases.jsonl" -o "$GOLDEN/robospatial_profiles.golden.jsonl"
+env -u VERBOSE PYTHONDONTWRITEBYTECODE=1 python3 scripts/golden/profiles_driver.py nan-gold \
+    -i "$GOLDEN/nan_gold.cases.jsonl" -o "$GOLDEN/nan_gold.golden.jsonl" --na-values "$GOLDEN/pandas_na_values.json"
+for bench in mathv_local_a lmms_profile; do
+    env -u VERBOSE python3 "$REFSCORE/refscore.py" -i "$GOLDEN/$bench.cases.jsonl" -o "$GOLDEN/$bench.golden.jsonl"
+done
+echo "regenerated the scoring-profile golden files" >&2

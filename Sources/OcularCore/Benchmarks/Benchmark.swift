@@ -18,16 +18,21 @@ public struct FieldRequirement: Sendable, Hashable {
   public var kind: Kind
   /// A Boolean value that indicates whether the field may be absent.
   public var isOptional: Bool
+  /// A Boolean value that indicates whether the field may hold NaN (`null`): a VLMEvalKit TSV cell pandas reads
+  /// as NaN, which the reference loads and scores.
+  public var isNaNAccepted: Bool
 
   /// Creates a requirement.
-  public init(_ name: String, _ kind: Kind, isOptional: Bool = false) {
+  public init(_ name: String, _ kind: Kind, isOptional: Bool = false, isNaNAccepted: Bool = false) {
     self.name = name
     self.kind = kind
     self.isOptional = isOptional
+    self.isNaNAccepted = isNaNAccepted
   }
 
   /// Checks a record; returns a message for the first problem found.
   public func problem(in record: [String: JSONValue]) -> String? {
+    if isNaNAccepted, record[name]?.isMissing == true { return nil }
     guard let value = record[name], !value.isMissing else {
       return isOptional ? nil : "missing field \"\(name)\""
     }
@@ -126,18 +131,37 @@ public struct ScoringOptions: Sendable, Hashable, Codable {
   public var boxFormat: BoxFormat?
   /// The model spec of the LLM judge, when one replaces the offline rules; nil means rule-only.
   public var judge: String?
+  /// The named scoring profile (`vlmevalkit`, `published`, `corrected`, `lmms-eval`).
+  public var profile: ScoringProfile
 
-  /// Creates options; the defaults are the paper's protocol.
-  public init(boxed: BoxedHandling = .unwrap, boxFormat: BoxFormat? = nil, judge: String? = nil) {
+  /// Creates options; the defaults are the paper's protocol under the default profile.
+  public init(
+    boxed: BoxedHandling = .unwrap, boxFormat: BoxFormat? = nil, judge: String? = nil,
+    profile: ScoringProfile = .default
+  ) {
     self.boxed = boxed
     self.boxFormat = boxFormat
     self.judge = judge
+    self.profile = profile
   }
 
-  /// A compact label of the choices, for the run's profile id.
+  private enum CodingKeys: String, CodingKey {
+    case boxed, boxFormat, judge, profile
+  }
+
+  /// Decodes options; options stored before profiles existed read as the default profile.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    boxed = try container.decode(BoxedHandling.self, forKey: .boxed)
+    boxFormat = try container.decodeIfPresent(BoxFormat.self, forKey: .boxFormat)
+    judge = try container.decodeIfPresent(String.self, forKey: .judge)
+    profile = try container.decodeIfPresent(ScoringProfile.self, forKey: .profile) ?? .default
+  }
+
+  /// A compact label of the choices, for the run's profile id; the default profile is left out.
   public var label: String {
     "boxed=\(boxed.rawValue)" + (boxFormat.map { ", boxes=\($0.rawValue)" } ?? "")
-      + (judge.map { ", judge=\($0)" } ?? "")
+      + (judge.map { ", judge=\($0)" } ?? "") + (profile == .default ? "" : ", profile=\(profile.rawValue)")
   }
 }
 
@@ -202,6 +226,8 @@ public protocol Benchmark: BenchmarkSchema, BenchmarkPrompt, BenchmarkScorer {
   var descriptor: BenchmarkDescriptor { get }
   /// A new aggregator for the suite's scored samples; it owns the headline rule.
   func makeAggregator() -> any ScoreAggregator
+  /// Whether the benchmark has a rule of its own under a scoring profile; one that does not keeps the default rule.
+  func defines(_ profile: ScoringProfile) -> Bool
 }
 
 extension Benchmark {
@@ -219,6 +245,16 @@ extension Benchmark {
   public var reference: String { descriptor.reference }
   /// The judge label of its numbers (`none`, `exact_matching`, `rule-only`).
   public var judgeLabel: String { descriptor.judgeMode.label }
+
+  /// By default a benchmark defines the default profile and, for VLMEvalKit benchmarks, `published` (their
+  /// dataset-level `evaluate()` scores each row as the per-item path does; refscore's crosscheck.py checks it).
+  public func defines(_ profile: ScoringProfile) -> Bool {
+    switch profile {
+    case .vlmevalkit: return true
+    case .published: return descriptor.family == .vlmevalkit
+    case .corrected, .lmmsEval: return false
+    }
+  }
 
   public func makeAggregator() -> any ScoreAggregator {
     ScoreAccumulator(metric: headlineMetric, measureNames: measureNames)

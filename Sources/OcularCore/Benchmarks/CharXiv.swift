@@ -20,6 +20,8 @@ public struct CharXivReasoning: Benchmark {
     judgeMode: .ruleOnly,
     reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/charxiv.py: auxeval (gpt-4o-mini judge), qid2category, "
       + "CharXiv.get_scores; offline rule-only normalised match (benchmarks.md §3.9)")
+
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .lmmsEval }
   public var defaultPromptTemplate: String { "{question}" }
   public var requiredFields: [FieldRequirement] {
     [

@@ -8,7 +8,7 @@ public struct ChartQA: Benchmark {
       + "relaxed_correctness, hit_calculate")
   public var defaultPromptTemplate: String { "{question}\nAnswer the question using a single word or phrase." }
   public var requiredFields: [FieldRequirement] {
-    [FieldRequirement("question", .string), FieldRequirement("answer", .answerList)]
+    [FieldRequirement("question", .string), FieldRequirement("answer", .answerList, isNaNAccepted: true)]
   }
 
   /// Creates the benchmark.
@@ -38,11 +38,27 @@ public struct ChartQA: Benchmark {
     "<answer>Yes</answer>"
   }
 
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .corrected }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
+    if options.profile == .lmmsEval {
+      // lmms-eval's `chartqa_process_results`: relaxed_correctness against `doc["answer"]`, one string (a list
+      // literal cell is that literal text, never split); of a JSON array, its first element.
+      let prediction = LMMSEvalPrediction.prediction(from: extraction.raw)
+      let gold: String
+      switch sample.record["answer"] {
+      case .array(let items)?: gold = items.first?.cellText ?? ""
+      case let value?: gold = value.cellText ?? ""
+      case nil: gold = ""
+      }
+      return SampleScore(
+        value: RelaxedAccuracy.score(prediction: prediction, golds: [gold]), parsed: prediction,
+        notes: ["lmms-eval: relaxed_correctness of the response without reasoning blocks against the one gold cell"])
+    }
     let golds = Self.golds(of: sample)
     let prediction = PythonString.strip(extraction.answer)
     let value = RelaxedAccuracy.score(prediction: prediction, golds: golds)
-    var notes: [String] = []
+    var notes = sample.record["answer"]?.isMissing == true ? [ANLSBenchmark.nanGoldNote] : []
     if value == 0,
       golds.contains(where: { RelaxedAccuracy.isZeroGoldTextComparison(target: $0, prediction: prediction) })
     {

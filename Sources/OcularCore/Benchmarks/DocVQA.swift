@@ -3,8 +3,11 @@ public struct ANLSBenchmark: Benchmark {
   public let descriptor: BenchmarkDescriptor
   public var defaultPromptTemplate: String { "{question}\nAnswer the question using a single word or phrase." }
   public var requiredFields: [FieldRequirement] {
-    [FieldRequirement("question", .string), FieldRequirement("answer", .answerList)]
+    [FieldRequirement("question", .string), FieldRequirement("answer", .answerList, isNaNAccepted: true)]
   }
+
+  /// The note on a sample whose gold cell pandas reads as NaN.
+  public static let nanGoldNote = "gold is NaN in pandas; the reference reads it as the string \"nan\""
 
   /// Creates an ANLS benchmark.
   public init(id: String, title: String) {
@@ -14,9 +17,11 @@ public struct ANLSBenchmark: Benchmark {
       reference: "VLMEvalKit (ms-vlmeval 0.0.20) vlmeval/dataset/utils/vqa_eval.py: anls_compute, hit_calculate")
   }
 
-  /// The gold answers: a JSON array, or the cell's Python list literal, or the cell itself.
+  /// The gold answers: a JSON array, or the cell's Python list literal, or the cell itself; a NaN cell is the
+  /// string `nan`, as `ImageVQADataset.evaluate_heuristic`'s `str(x)` makes it.
   public static func golds(of sample: Sample) -> [String] {
     switch sample.record["answer"] {
+    case let value? where value.isMissing: return ["nan"]
     case .array(let items)?: return items.compactMap(\.cellText)
     case let value?: return value.cellText.map(PythonLiteral.stringList) ?? []
     case nil: return []
@@ -24,6 +29,7 @@ public struct ANLSBenchmark: Benchmark {
   }
 
   public func problem(in sample: Sample) -> String? {
+    if sample.record["answer"]?.isMissing == true { return nil }
     // The common cell, `['a', 'b']`, read straight from its bytes: every element is a string.
     if case .string(let cell)? = sample.record["answer"], let golds = PythonLiteral.simpleStringList(cell) {
       return golds.isEmpty ? "field \"answer\" holds no answer" : nil
@@ -50,8 +56,19 @@ public struct ANLSBenchmark: Benchmark {
     "<answer>unknown</answer>"
   }
 
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .corrected }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
-    SampleScore(value: ANLS.score(prediction: extraction.answer, golds: Self.golds(of: sample)))
+    if options.profile == .lmmsEval {
+      // lmms-eval's `anls(references, [prediction])`: the same formula on the stripped, reasoning-free response.
+      let prediction = LMMSEvalPrediction.prediction(from: extraction.raw)
+      return SampleScore(
+        value: ANLS.score(prediction: prediction, golds: Self.golds(of: sample)), parsed: prediction,
+        notes: ["lmms-eval: anls of the response without reasoning blocks"])
+    }
+    return SampleScore(
+      value: ANLS.score(prediction: extraction.answer, golds: Self.golds(of: sample)),
+      notes: sample.record["answer"]?.isMissing == true ? [Self.nanGoldNote] : [])
   }
 }
 

@@ -59,13 +59,18 @@ public struct MathVision: Benchmark {
     Self.choices(of: sample).isEmpty ? "<answer>0</answer>" : "<answer>A</answer>"
   }
 
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .lmmsEval }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     let prediction = extraction.answer
     let gold = sample.text("answer") ?? ""
+    let isLocalAReproduced = options.profile != .corrected
     let choices = Self.choices(of: sample)
     if !choices.isEmpty {
       if let letter = OptionInference.infer(prediction, choices: choices) {
-        return scoreLetter(letter, gold: gold, choices: choices, prefetch: true, notes: ["prefetch"])
+        return scoreLetter(
+          letter, gold: gold, choices: choices, prefetch: true, notes: ["prefetch"],
+          isLocalAReproduced: isLocalAReproduced)
       }
       let (text, rule) = Self.fallbackText(prediction)
       guard let letter = OptionInference.infer(text, choices: choices) else {
@@ -75,16 +80,18 @@ public struct MathVision: Benchmark {
           value: verdict.isEqual ? 1 : 0, status: verdict.isEqual ? .ok : .unparsed, measures: ["prefetch": 0],
           notes: ["rule-only (\(rule)): no option inferred"])
       }
-      return scoreLetter(letter, gold: gold, choices: choices, prefetch: false, notes: ["rule-only (\(rule))"])
+      return scoreLetter(
+        letter, gold: gold, choices: choices, prefetch: false, notes: ["rule-only (\(rule))"],
+        isLocalAReproduced: isLocalAReproduced)
     }
-    let prefetch = MathEquivalence.compare(prediction, gold)
+    let prefetch = MathEquivalence.compare(prediction, gold, isLocalAReproduced: isLocalAReproduced)
     // The prefetch returns the prediction itself, which is falsy when empty.
     if prefetch.isEqual, !prediction.isEmpty {
       return SampleScore(
         value: 1, measures: ["prefetch": 1], parsed: prediction, notes: ["prefetch"] + prefetch.notes)
     }
     let (text, rule) = Self.fallbackText(prediction)
-    let verdict = MathEquivalence.compare(text, gold)
+    let verdict = MathEquivalence.compare(text, gold, isLocalAReproduced: isLocalAReproduced)
     return SampleScore(
       value: verdict.isEqual ? 1 : 0, status: text.isEmpty ? .unparsed : .ok, measures: ["prefetch": 0],
       parsed: text, notes: ["rule-only (\(rule))"] + verdict.notes)
@@ -92,10 +99,11 @@ public struct MathVision: Benchmark {
 
   /// `post_check` on a letter: `can_infer` again, then `is_equal(letter, answer)`.
   func scoreLetter(
-    _ letter: String, gold: String, choices: [(letter: String, text: String)], prefetch: Bool, notes: [String]
+    _ letter: String, gold: String, choices: [(letter: String, text: String)], prefetch: Bool, notes: [String],
+    isLocalAReproduced: Bool = true
   ) -> SampleScore {
     let final = OptionInference.infer(letter, choices: choices) ?? "False"
-    let verdict = MathEquivalence.compare(final, gold)
+    let verdict = MathEquivalence.compare(final, gold, isLocalAReproduced: isLocalAReproduced)
     return SampleScore(
       value: verdict.isEqual ? 1 : 0, measures: ["prefetch": prefetch ? 1 : 0], parsed: letter,
       notes: notes + verdict.notes)

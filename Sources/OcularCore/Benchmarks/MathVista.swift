@@ -95,6 +95,8 @@ public struct MathVista: Benchmark {
     Self.isMultipleChoice(sample) ? "<answer>A</answer>" : "<answer>0</answer>"
   }
 
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .lmmsEval }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     let prediction = extraction.answer
     let answer = sample.text("answer") ?? ""
@@ -113,10 +115,21 @@ public struct MathVista: Benchmark {
     }
     switch sample.text("answer_type") {
     case "integer":
-      return scoreNumber(prediction, gold: answer, parse: { Self.pythonInt($0).map(Number.integer) })
+      return scoreNumber(
+        prediction, gold: answer, isZeroPrefetched: options.profile == .corrected,
+        parse: { Self.pythonInt($0).map(Number.integer) })
     case "float":
-      return scoreNumber(prediction, gold: answer, parse: { Self.pythonFloat($0).map(Number.float) })
+      return scoreNumber(
+        prediction, gold: answer, isZeroPrefetched: options.profile == .corrected,
+        parse: { Self.pythonFloat($0).map(Number.float) })
     default:
+      if options.profile == .corrected {
+        // The evident intent of post_check: `res = str(response)`, compared with `str(answer)`.
+        let hit = prediction.unicodeScalars.elementsEqual(answer.unicodeScalars)
+        return SampleScore(
+          value: hit ? 1 : 0, measures: ["prefetch": hit ? 1 : 0], parsed: prediction,
+          notes: ["corrected: text/list answers compared as str(prediction) == str(answer) (bug #1679 fixed)"])
+      }
       // Bug #1679: post_check compares str(None) with str(answer).
       let hit = answer.unicodeScalars.elementsEqual("None".unicodeScalars)
       return SampleScore(
@@ -145,9 +158,16 @@ public struct MathVista: Benchmark {
     }
   }
 
-  func scoreNumber(_ prediction: String, gold: String, parse: (String) -> Number?) -> SampleScore {
+  func scoreNumber(
+    _ prediction: String, gold: String, isZeroPrefetched: Bool = false, parse: (String) -> Number?
+  ) -> SampleScore {
     let goldValue = parse(gold)
     if let value = parse(prediction), let goldValue, value == goldValue {
+      if isZeroPrefetched && value.isZero {
+        return SampleScore(
+          value: 1, measures: ["prefetch": 1], parsed: value.text,
+          notes: ["prefetch", "corrected: a correct 0 is prefetched (the reference treats it as falsy)"])
+      }
       if !value.isZero {
         return SampleScore(value: 1, measures: ["prefetch": 1], parsed: value.text, notes: ["prefetch"])
       }

@@ -152,7 +152,10 @@ public struct OCRBench: Benchmark {
     "<answer>unknown</answer>"
   }
 
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .corrected }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
+    if options.profile == .lmmsEval { return lmmsEvalScore(extraction, for: sample) }
     guard let golds = Self.golds(of: sample), let category = sample.text("category") else {
       return .unparsed(notes: ["gold answers unreadable"])
     }
@@ -166,6 +169,45 @@ public struct OCRBench: Benchmark {
       notes.append("answer cell is a string literal: its characters are the golds (reference quirk)")
     }
     return SampleScore(value: hit ? 1 : 0, parsed: extraction.answer, notes: notes)
+  }
+
+  /// lmms-eval's `ocrbench_process_results`: the stripped, reasoning-free response; the HME rule (keyed on the
+  /// HME100k source, which is every HMER item) as VLMEvalKit's; otherwise full-width ASCII and U+3000 folded on both
+  /// sides before the lower-cased substring test. A string-literal cell is one gold, not its characters.
+  func lmmsEvalScore(_ extraction: Extraction, for sample: Sample) -> SampleScore {
+    let golds: [String]
+    if case .string(let cell)? = sample.record["answer"], case .string(let text)? = PythonLiteral.parse(cell) {
+      golds = [text]
+    } else if let read = Self.golds(of: sample) {
+      golds = read
+    } else {
+      return .unparsed(notes: ["gold answers unreadable"])
+    }
+    let category = sample.text("category") ?? ""
+    let prediction = LMMSEvalPrediction.prediction(from: extraction.raw)
+    let hit =
+      category == Self.hmerCategory
+      ? Self.generalIsHit(prediction: prediction, golds: golds, category: category)
+      : Self.generalIsHit(
+        prediction: Self.foldingFullWidth(prediction), golds: golds.map(Self.foldingFullWidth), category: category)
+    return SampleScore(
+      value: hit ? 1 : 0, parsed: prediction,
+      notes: ["lmms-eval: substring test on the response without reasoning blocks, full-width folded"])
+  }
+
+  /// lmms-eval's `_fold_fullwidth_ascii`: U+FF01–U+FF5E to ASCII, U+3000 to a space, nothing else.
+  static func foldingFullWidth(_ text: String) -> String {
+    var view = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if (0xFF01...0xFF5E).contains(scalar.value), let ascii = Unicode.Scalar(scalar.value - 0xFEE0) {
+        view.append(ascii)
+      } else if scalar.value == 0x3000 {
+        view.append(" ")
+      } else {
+        view.append(scalar)
+      }
+    }
+    return String(view)
   }
 
   public func makeAggregator() -> any ScoreAggregator {

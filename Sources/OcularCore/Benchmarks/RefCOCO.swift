@@ -36,10 +36,16 @@ public struct GroundingBenchmark: Benchmark {
     "<answer>{\"boxes\": [250, 250, 750, 750]}</answer>"
   }
 
+  /// The note on a sample whose boxes both pass the reference's gate, where its `iou_2d` raises `TypeError`.
+  public static let iouDefectNote = "reference_defect_iou_unpack"
+
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .lmmsEval }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     guard let gold = Self.goldBox(of: sample) else { return .unparsed(notes: ["gold box unreadable"]) }
     guard var box = BoxIoU.parseBox(extraction.answer) else { return .unparsed() }
-    var notes: [String] = []
+    // Both boxes pass `_is_list_of_numbers(…, 4)`: the published `iou_2d` raises here; the intended IoU is scored.
+    var notes: [String] = options.profile == .corrected ? [] : [Self.iouDefectNote]
     if let format = options.boxFormat, format != .norm1000 {
       // The reference compares in 0–1000 space; a model declaring another convention is converted to it.
       guard let image = sample.images.first else { return .unparsed(notes: ["no image size for box conversion"]) }

@@ -56,6 +56,12 @@ public struct RefSpatialBenchmark: Benchmark {
     "<answer>[{\"point_2d\": [500, 500], \"label\": \"point_1\"}]</answer>"
   }
 
+  /// The note on an item the `published` profile scores 0, as the published `evaluate()` does.
+  public static let publishedLogHintNote =
+    "published: evaluate() parses through log_hint, whose AttributeError scores every row 0"
+
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .lmmsEval }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     guard let path = sample.auxiliaryFiles["mask_path"] else {
       return SampleScore(value: 0, status: .error, notes: ["mask_path was not resolved to a file"])
@@ -65,6 +71,10 @@ public struct RefSpatialBenchmark: Benchmark {
     case .success(let loaded): mask = loaded
     case .failure(let error): return SampleScore(value: 0, status: .error, notes: ["mask: \(error.message)"])
     }
+    if options.profile == .published {
+      // The published loop calls parse_prediction, whose first line raises: every row is ill-formed and scores 0.
+      return .unparsed(notes: [Self.logHintNote, Self.publishedLogHintNote])
+    }
     switch Point2DParser.parse(extraction.answer, width: mask.width, height: mask.height, format: options.boxFormat) {
     case .failure(let failure):
       return .unparsed(notes: ["point2d: the reference parser raises \(failure.message)"])
@@ -72,7 +82,7 @@ public struct RefSpatialBenchmark: Benchmark {
       guard points.count > 0 else { return .unparsed(notes: ["point2d: no point found"]) }
       let value = mask.score(points)
       var notes = ["point2d:\(points.step.rawValue)"]
-      if value > 0 { notes.append(Self.logHintNote) }
+      if value > 0, options.profile != .corrected { notes.append(Self.logHintNote) }
       return SampleScore(value: value, parsed: points.summary, notes: notes)
     }
   }

@@ -112,6 +112,12 @@ public struct RoboSpatialBenchmark: Benchmark {
     return "<answer>[{\"point_2d\": [500, 500], \"label\": \"point_1\"}]</answer>"
   }
 
+  /// The note on a pointing item the `published` profile scores 0, as the published `evaluate()` does.
+  public static let publishedLogHintNote =
+    "published: evaluate() parses through log_hint, whose AttributeError scores this pointing item 0"
+
+  public func defines(_ profile: ScoringProfile) -> Bool { profile != .lmmsEval }
+
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     let answer = PythonString.strip(extraction.answer)
     switch Self.gold(of: sample) {
@@ -130,12 +136,22 @@ public struct RoboSpatialBenchmark: Benchmark {
       guard let image = sample.images.first else {
         return SampleScore(value: 0, status: .error, notes: ["robospatial: no image to size the answer"])
       }
+      if options.profile == .published {
+        // The published loop calls parse_prediction, whose first line raises: the row is ill-formed and wrong.
+        return .unparsed(notes: [RefSpatialBenchmark.logHintNote, Self.publishedLogHintNote])
+      }
       switch Point2DParser.parse(answer, width: image.width, height: image.height, format: options.boxFormat) {
       case .failure(let failure):
         return .unparsed(notes: ["point2d: the reference parser raises \(failure.message)"])
       case .success(let points):
         guard let first = points.first else { return .unparsed(notes: ["point2d: no point found"]) }
         let vertices = polygon.map { (x: $0.x, y: $0.y) }
+        if options.profile == .corrected {
+          let isInside = PointInPolygon.corrected(x: first.x, y: first.y, polygon: vertices)
+          return SampleScore(
+            value: isInside ? 1 : 0, parsed: "(\(first.x), \(first.y))",
+            notes: ["point2d:\(points.step.rawValue)", "robospatial: first point in polygon (corrected ray casting)"])
+        }
         let isInside = PointInPolygon.reference(x: first.x, y: first.y, polygon: vertices)
         var notes = ["point2d:\(points.step.rawValue)", "robospatial: first point in polygon (reference ray casting)"]
         if isInside != PointInPolygon.corrected(x: first.x, y: first.y, polygon: vertices) {

@@ -6,8 +6,11 @@ public struct VanillaMultipleChoice: Benchmark {
   public let descriptor: BenchmarkDescriptor
   public var defaultPromptTemplate: String { "{hint}Question: {question}\n{options}" }
   public var requiredFields: [FieldRequirement] {
-    [FieldRequirement("question", .string), FieldRequirement("answer", .letter)]
+    [FieldRequirement("question", .string), FieldRequirement("answer", .letter, isNaNAccepted: true)]
   }
+
+  /// The note on a sample whose gold cell pandas reads as NaN.
+  public static let nanGoldNote = "gold is NaN in pandas; the reference's letter never equals it"
 
   /// Creates a vanilla multiple-choice benchmark.
   public init(id: String, title: String, group: BenchmarkGroup) {
@@ -29,6 +32,8 @@ public struct VanillaMultipleChoice: Benchmark {
   public func problem(in sample: Sample) -> String? {
     let choices = Self.choices(of: sample)
     guard choices.count >= 2 else { return "a multiple-choice record needs at least two option columns (A, B, …)" }
+    // A NaN gold (a TSV cell pandas reads as NaN) is loaded and scored by the reference: it never matches.
+    if sample.record["answer"]?.isMissing == true { return nil }
     guard let gold = sample.text("answer"), choices.contains(where: { $0.letter == gold }) else {
       return "answer \"\(sample.text("answer") ?? "")\" names no option of the record"
     }
@@ -64,8 +69,11 @@ public struct VanillaMultipleChoice: Benchmark {
 
   public func score(_ extraction: Extraction, for sample: Sample, options: ScoringOptions) -> SampleScore {
     guard let letter = OptionInference.infer(extraction.answer, choices: Self.choices(of: sample)) else {
-      return .unparsed()
+      return .unparsed(notes: sample.text("answer") == nil ? [Self.nanGoldNote] : [])
     }
-    return SampleScore(value: letter == sample.text("answer") ? 1 : 0, parsed: letter)
+    guard let gold = sample.text("answer") else {
+      return SampleScore(value: 0, parsed: letter, notes: [Self.nanGoldNote])
+    }
+    return SampleScore(value: letter == gold ? 1 : 0, parsed: letter)
   }
 }

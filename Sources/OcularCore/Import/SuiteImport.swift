@@ -367,7 +367,7 @@ final class SuiteDataWriter {
       return .suite(.unreadable(path: relocate(path), reason: reason))
     case .unknownBenchmark(let id, let path):
       return .suite(.unknownBenchmark(id, path: relocate(path)))
-    case .unknownSuite, .noSuites:
+    case .unknownSuite, .noSuites, .unknownScoringProfile:
       return .suite(error)
     }
   }

@@ -41,6 +41,13 @@ extension CharXivReasoning {
     if let value = members[Self.answerKey] {
       answer = value
     } else if let value = members[Self.newerAnswerKey] {
+      guard options.profile != .published else {
+        return .unparsed(
+          notes: [
+            "published: answer key \"\(Self.newerAnswerKey)\" (VLMEvalKit #1555); 0.0.20 requires "
+              + "\"\(Self.answerKey)\" and scores 0"
+          ])
+      }
       answer = value
       notes.append(
         "judge: answer key \"\(Self.newerAnswerKey)\" (VLMEvalKit #1555); 0.0.20 requires \"\(Self.answerKey)\" "

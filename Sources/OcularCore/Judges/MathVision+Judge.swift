@@ -99,7 +99,8 @@ extension MathVision {
     let choices = Self.choices(of: sample)
     if !choices.isEmpty {
       let letter = OptionInference.infer(judgeOutput, choices: choices)
-      let verdict = MathEquivalence.compare(letter ?? "False", gold)
+      let verdict = MathEquivalence.compare(
+        letter ?? "False", gold, isLocalAReproduced: options.profile != .corrected)
       guard let letter else {
         return SampleScore(
           value: verdict.isEqual ? 1 : 0, status: verdict.isEqual ? .ok : .unparsed, measures: measures,
@@ -109,7 +110,7 @@ extension MathVision {
         value: verdict.isEqual ? 1 : 0, measures: measures, parsed: letter,
         notes: ["judge: can_infer on the judge reply"] + verdict.notes)
     }
-    let verdict = MathEquivalence.compare(judgeOutput, gold)
+    let verdict = MathEquivalence.compare(judgeOutput, gold, isLocalAReproduced: options.profile != .corrected)
     let reply = PythonString.strip(judgeOutput)
     return SampleScore(
       value: verdict.isEqual ? 1 : 0, status: reply.isEmpty && !verdict.isEqual ? .unparsed : .ok,

@@ -13,6 +13,8 @@ public enum MathEquivalence {
     case python
     /// The LaTeX approximation on both sides agrees within 1e-6.
     case latex
+    /// The answer is a bare `a`, which the reference's `eval` reads as its local variable holding the gold.
+    case localVariable
     /// No test succeeded.
     case none
   }
@@ -30,13 +32,29 @@ public enum MathEquivalence {
   /// The note on an item the LaTeX approximation found equal.
   public static let latexNote = "is_equal: LaTeX approximation decided equal"
 
+  /// The note on an item the local-`a` behaviour decided.
+  public static let localANote =
+    "is_equal: a bare \"a\" is the reference's local variable holding the evaluated gold, so it equals any "
+    + "numeric gold (reproduced; the corrected profile drops it)"
+
   /// `is_equal(answer, gold)`.
-  public static func compare(_ answer: String, _ gold: String) -> Verdict {
+  ///
+  /// - Parameter isLocalAReproduced: Whether a bare `A`/`a` answer equals any gold that evaluates to a number, as
+  ///   in the reference: `is_equal` runs `a = eval(gt_asw)` and then `eval(asw)`, so the answer `a` evaluates to
+  ///   the gold itself (in its Python and its `latex2sympy` test alike).
+  public static func compare(_ answer: String, _ gold: String, isLocalAReproduced: Bool = true) -> Verdict {
     let a = PythonString.strip(PythonString.lower(answer))
     let g = PythonString.strip(PythonString.lower(gold))
     if a.unicodeScalars.elementsEqual(g.unicodeScalars) { return Verdict(isEqual: true, rule: .string, notes: []) }
     var notes: [String] = []
     let pythonGold = PythonArithmetic.evaluate(g)
+    if isLocalAReproduced, a == "a" {
+      if case .value = pythonGold { return Verdict(isEqual: true, rule: .localVariable, notes: [localANote]) }
+      // latex2sympy's result is `eval`ed from its `str()`: `sqrt(2)` and `pi` are names `is_equal` cannot see.
+      if !g.containsScalars("\\sqrt"), !g.containsScalars("\\pi"), case .value = LatexArithmetic.evaluate(g) {
+        return Verdict(isEqual: true, rule: .localVariable, notes: [localANote, latexNote])
+      }
+    }
     let pythonAnswer = PythonArithmetic.evaluate(a)
     if case .value(let x) = pythonGold, case .value(let y) = pythonAnswer, PythonArithmetic.isClose(x, y) {
       return Verdict(isEqual: true, rule: .python, notes: [])

@@ -45,6 +45,13 @@ struct Eval: AsyncParsableCommand {
   @Option(name: .long, help: "How \\boxed{…} in answers is treated: unwrap (paper protocol) or keep (published code).")
   var boxed: BoxedHandling = .unwrap
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The scoring profile: vlmevalkit (default), published, corrected or lmms-eval (docs/benchmarks.md).",
+      valueName: "name"))
+  var scoringProfile: String?
+
   @Option(name: .long, help: "Sampling temperature (paper: 0.1).")
   var temperature: Double = GenerationParameters.paper.temperature!
 
@@ -131,12 +138,18 @@ struct Eval: AsyncParsableCommand {
       if let resume {
         runStore = try RunStore(existingAt: store.db)
         let run = try runStore.run(id: resume)
+        let storedOptions = try JSONDecoder().decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8))
+        if let scoringProfile, try ScoringProfile(parsing: scoringProfile) != storedOptions.profile {
+          throw RunnerError.invalidSetting(
+            "run \(resume) is scored under profile \(storedOptions.profile.rawValue); a resumed run keeps its profile "
+              + "(re-score it afterwards with: ocular rescore \(resume) --scoring-profile \(scoringProfile))")
+        }
         if run.status == .completed, try !runStore.hasErrors(run: resume) {
           throw RunnerError.nothingToResume(run: resume)
         }
         let chosen = try catalog.open(selection: run.suiteNames)
         let adapter = try await AdapterSpec(parsing: run.modelSpec).makeAdapter(settings: adapterSettings())
-        let judgeSpec = try JSONDecoder().decode(ScoringOptions.self, from: Data(run.scoringOptionsJSON.utf8)).judge
+        let judgeSpec = storedOptions.judge
         let judgeAdapter: (any ModelAdapter)? =
           if let judgeSpec { try await AdapterSpec(parsing: judgeSpec).makeAdapter(settings: adapterSettings()) } else {
             nil
@@ -153,6 +166,7 @@ struct Eval: AsyncParsableCommand {
         }
       } else {
         let spec = try AdapterSpec(parsing: model ?? "")
+        let profile = try scoringProfile.map { name throws(CoreError) in try ScoringProfile(parsing: name) } ?? .default
         let chosen = try catalog.open(selection: suite)
         // Suites are checked first (bad input fails in seconds, before a model loads), the store is created last
         // (a command that fails leaves none behind).
@@ -168,7 +182,8 @@ struct Eval: AsyncParsableCommand {
             temperature: temperature, topP: topP, maxTokens: maxTokens, seed: seed, isAskingForLogprobs: logprobs),
           promptProfile: promptProfile,
           scoringOptions: ScoringOptions(
-            boxed: boxed, boxFormat: boxFormat ?? adapter.description.boxFormat, judge: judgeSpec?.description),
+            boxed: boxed, boxFormat: boxFormat ?? adapter.description.boxFormat, judge: judgeSpec?.description,
+            profile: profile),
           repeats: repeats, concurrency: concurrency, shard: shard, maximumConsecutiveErrors: maxConsecutiveErrors)
         let evaluator = Evaluator(store: runStore, adapter: adapter, observer: reporter, judge: judgeAdapter)
         outcome = try await reportingFailedRun {

@@ -13,8 +13,9 @@ struct Rescore: AsyncParsableCommand {
     discussion: """
       The new run records the run it re-scores (rescored_from) and copies its model, parameters, requests and \
       responses; its suites must be unchanged (same content hash). --boxed and --box-format score under another \
-      profile. A judged run is judged again from its stored judge calls (no judge is asked) unless --judge names \
-      a judge to ask. Compare the two with: ocular diff RUN NEW_RUN
+      profile, and --scoring-profile under another named profile. A judged run is judged again from its stored \
+      judge calls (no judge is asked) unless --judge names a judge to ask. Compare the two with: ocular diff RUN \
+      NEW_RUN (add --force when the profiles differ: it lists the samples whose score changes).
       """)
 
   @Argument(help: "The run to re-score.")
@@ -28,6 +29,13 @@ struct Rescore: AsyncParsableCommand {
 
   @Option(
     name: .long,
+    help: ArgumentHelp(
+      "Score under this profile instead of the run's: vlmevalkit, published, corrected or lmms-eval.",
+      valueName: "name"))
+  var scoringProfile: String?
+
+  @Option(
+    name: .long,
     help: "Ask this LLM judge (any model spec) where a reference calls one, instead of replaying the stored calls.")
   var judge: String?
 
@@ -38,13 +46,15 @@ struct Rescore: AsyncParsableCommand {
   func run() async throws {
     try await Console.reportingErrors {
       let runStore = try RunStore(existingAt: store.db)
+      let profile = try scoringProfile.map { name throws(CoreError) in try ScoringProfile(parsing: name) }
       let original = try runStore.run(id: run)
       let chosen = try SuiteCatalog(root: suites.suitesDir).open(selection: original.suiteNames)
       var options: ScoringOptions?
-      if boxed != nil || boxFormat != nil {
+      if boxed != nil || boxFormat != nil || profile != nil {
         var changed = try JSONDecoder().decode(ScoringOptions.self, from: Data(original.scoringOptionsJSON.utf8))
         if let boxed { changed.boxed = boxed }
         if let boxFormat { changed.boxFormat = boxFormat }
+        if let profile { changed.profile = profile }
         options = changed
       }
       let judgeSpec = try judge.map { try AdapterSpec(parsing: $0) }
@@ -65,7 +75,7 @@ struct Rescore: AsyncParsableCommand {
         Console.print(try reports.suiteTable(run: rescored.id))
         Console.print(
           "\nRe-scored run \(run) into run \(rescored.id) (\(rescored.scoringProfile)).\n"
-            + "Compare them with: ocular diff \(run) \(rescored.id)\n")
+            + "Compare them with: ocular diff \(run) \(rescored.id)\(options == nil ? "" : " --force")\n")
       }
     }
   }

@@ -134,6 +134,27 @@ struct VLMEvalKitImporterTests {
     }
   }
 
+  /// Golds pandas reads as NaN (`NA`, `None`, `null`, an empty cell): the reference loads and scores such rows (a
+  /// NaN gold never matches; the row counts), so the file imports, the suite loads, and the rows score 0 with a note.
+  @Test func goldsPandasReadsAsNaNImportAndScoreAsTheReference() throws {
+    try withTemporaryFolder { folder in
+      let workspace = try ImportWorkspace(in: folder)
+      try workspace.copyBundled("mmstar")
+      var rows = try Self.rows()
+      for (row, cell) in zip(0..<4, ["NA", "None", "null", ""]) { rows[row][6] = cell }
+      let tsv = try Self.write(rows, to: folder)
+      let summary = try VLMEvalKitImporter(source: tsv, destination: workspace.destination("mmstar")).run()
+      #expect(summary.samples == 5)
+      let records = try writtenRecords(workspace.dataFolder("mmstar"))
+      #expect(records.prefix(4).allSatisfy { $0["answer"] is NSNull })
+      let suite = try Suite.open(folder: workspace.root.appendingPathComponent("mmstar").path)
+      let scores = try oracleScores(suite)
+      #expect(scores.count == 5)
+      #expect(scores.values.filter { $0 == 0 }.count == 4)
+      #expect(scores["4"] == 1)
+    }
+  }
+
   @Test func recordsTheBenchmarkRejectsFailWithTheSourceLine() throws {
     try withTemporaryFolder { folder in
       let workspace = try ImportWorkspace(in: folder)
