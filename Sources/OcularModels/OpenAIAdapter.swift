@@ -1,8 +1,8 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import OcularCore
 import Synchronization
 
@@ -104,11 +104,11 @@ public struct OpenAIAdapter: ModelAdapter {
       }
       let outcome: Attempt
       do {
-        let response = try await connection.client.execute(
-          connection.completionsRequest(body: body!), timeout: TimeAmount(options.requestTimeout))
-        let data = try await response.body.collect(upTo: Self.maximumResponseBytes)
+        let answer = try await connection.client.get().execute(
+          connection.completionsRequest(body: body!), timeout: options.requestTimeout,
+          maximumBodyBytes: Self.maximumResponseBytes)
         outcome = Self.interpret(
-          status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"), body: data,
+          status: answer.status, retryAfter: answer.headers.first(name: "Retry-After"), body: answer.body,
           sentFields: fields)
       } catch {
         if Task.isCancelled { throw CancellationError() }
@@ -150,10 +150,10 @@ public struct OpenAIAdapter: ModelAdapter {
     let status: Int
     let body: ByteBuffer
     do {
-      let response = try await connection.client.execute(
-        connection.modelsRequest(), timeout: TimeAmount(options.startupTimeout))
-      status = Int(response.status.code)
-      body = try await response.body.collect(upTo: Self.maximumResponseBytes)
+      let answer = try await connection.client.get().execute(
+        connection.modelsRequest(), timeout: options.startupTimeout, maximumBodyBytes: Self.maximumResponseBytes)
+      status = answer.status
+      body = answer.body
     } catch {
       throw .serverUnreachable(url: url, reason: Self.describe(error, timeout: options.startupTimeout))
     }
@@ -241,13 +241,13 @@ extension OpenAIAdapter {
   /// One line saying why a request got no HTTP answer, in the operating system's words where it has them.
   static func describe(_ error: any Error, timeout: Duration? = nil) -> String {
     switch error {
-    case let error as HTTPClientError:
-      switch error {
-      case .deadlineExceeded, .readTimeout, .connectTimeout:
+    case let error as HTTP1ClientError:
+      if error == .timedOut {
         return timeout.map { "no answer within \($0.components.seconds) s" } ?? "timed out"
-      case .remoteConnectionClosed: return "the server closed the connection"
-      default: return String(describing: error)
       }
+      return error.description
+    case let error as NIOSSLError:
+      return "TLS: \(error)"
     case let error as IOError:
       return String(cString: strerror(error.errnoCode)).lowercased()
     case let error as NIOConnectionError:
@@ -304,39 +304,37 @@ extension OpenAIAdapter {
   /// The HTTP client and what every request shares; shut down by ``OpenAIAdapter/close()`` or, failing that, when
   /// the last copy of the adapter goes away.
   final class Connection: Sendable {
-    /// The client, with a pool of up to `maxConcurrency` connections.
-    let client: HTTPClient
-    /// `{baseURL}/chat/completions`.
-    let completionsURL: String
+    /// The client, with a pool of up to `maxConcurrency` connections, or why the base URL cannot have one.
+    let client: Result<HTTP1Client, any Error>
     /// `{baseURL}/models`.
     let modelsURL: String
-    private let headers: HTTPHeaders
+    /// The head of every chat-completions request, but for its `Content-Length`.
+    private let completionsHead: HTTPRequestHead
+    /// The start-up check's request.
+    private let modelsHead: HTTPRequestHead
     private let refused = Atomic<UInt8>(0)
     private let isShutDown = Atomic<Bool>(false)
 
-    init(baseURL: URL, options: Options) {
+    init(baseURL: URL, options: Options, trustRootsPath: String? = nil) {
       let base =
         baseURL.absoluteString.hasSuffix("/") ? String(baseURL.absoluteString.dropLast()) : baseURL.absoluteString
-      completionsURL = base + "/chat/completions"
       modelsURL = base + "/models"
+      client = Result {
+        try HTTP1Client(
+          url: baseURL, maximumConnections: options.maxConcurrency, connectTimeout: .seconds(10),
+          trustRootsPath: trustRootsPath)
+      }
+      let endpoint = try? client.get().endpoint
+      let prefix = endpoint?.pathPrefix ?? ""
       var headers = HTTPHeaders()
-      headers.add(name: "Content-Type", value: "application/json")
+      headers.add(name: "Host", value: endpoint?.hostHeader ?? "")
+      headers.add(name: "User-Agent", value: "ocular")
+      headers.add(name: "Accept", value: "application/json")
       if let apiKey = options.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-      self.headers = headers
-      var configuration = HTTPClient.Configuration()
-      configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
-        idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, options.maxConcurrency))
-      // A refused connection fails the request at once; the adapter's own retries (with backoff) take it from there,
-      // and the start-up check reports a dead server in milliseconds instead of after the connect timeout.
-      configuration.connectionPool.retryConnectionEstablishment = false
-      configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10))
-      // No distributed tracing: a span per request (even a no-op one) costs ≈ 4 % of the client's CPU.
-      configuration.tracing.tracer = nil
-      client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }
-
-    deinit {
-      if !isShutDown.exchange(true, ordering: .relaxed) { _ = client.shutdown() }
+      modelsHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: prefix + "/models", headers: headers)
+      headers.add(name: "Content-Type", value: "application/json")
+      completionsHead = HTTPRequestHead(
+        version: .http1_1, method: .POST, uri: prefix + "/chat/completions", headers: headers)
     }
 
     /// The fields the server has refused so far.
@@ -348,26 +346,21 @@ extension OpenAIAdapter {
     }
 
     /// A chat-completions request carrying `body`.
-    func completionsRequest(body: ByteBuffer) -> HTTPClientRequest {
-      var request = HTTPClientRequest(url: completionsURL)
-      request.method = .POST
-      request.headers = headers
-      request.body = .bytes(body)
-      return request
+    func completionsRequest(body: ByteBuffer) -> HTTP1Request {
+      var head = completionsHead
+      head.headers.add(name: "Content-Length", value: String(body.readableBytes))
+      return HTTP1Request(head: head, body: body)
     }
 
     /// The start-up check's request.
-    func modelsRequest() -> HTTPClientRequest {
-      var request = HTTPClientRequest(url: modelsURL)
-      request.headers = headers
-      request.headers.remove(name: "Content-Type")
-      return request
+    func modelsRequest() -> HTTP1Request {
+      HTTP1Request(head: modelsHead, body: nil)
     }
 
     /// Shuts the client down once, waiting for its connections to close.
     func shutDown() async {
       guard !isShutDown.exchange(true, ordering: .relaxed) else { return }
-      try? await client.shutdown()
+      if case .success(let client) = client { await client.shutDown() }
     }
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 (an ephemeral port) whose answers a test scripts, recording every request.
@@ -16,6 +17,8 @@ final class LocalHTTPServer: Sendable {
     var headers: [String: String]
     /// The body's bytes.
     var body: [UInt8]
+    /// The client's address and port, which tells connections apart.
+    var connection: String
 
     /// The body read as a JSON object, or an empty one.
     var json: [String: Any] {
@@ -45,6 +48,12 @@ final class LocalHTTPServer: Sendable {
     var delay: Duration = .zero
     /// A Boolean value that indicates whether the connection is closed instead of answered.
     var isDroppingConnection = false
+    /// A Boolean value that indicates whether the answer says `Connection: close` and the connection then closes.
+    var isClosingAfterAnswer = false
+    /// A Boolean value that indicates whether the connection is reset (TCP RST) after half of the body was sent.
+    var isResettingMidBody = false
+    /// The body is sent chunked, in this many parts, when more than 1.
+    var chunks = 1
 
     /// A JSON answer.
     static func json(_ object: Any, status: Int = 200, headers: [(String, String)] = []) -> Reply {
@@ -69,8 +78,9 @@ final class LocalHTTPServer: Sendable {
   private let channel: any Channel
   private let log: Locked<[Received]>
 
-  /// Starts a server that answers each request with `respond(request, index)`, `index` counting from 0.
-  init(respond: @escaping @Sendable (Received, Int) -> Reply) async throws {
+  /// Starts a server that answers each request with `respond(request, index)`, `index` counting from 0; over TLS
+  /// with `tls`'s certificate if given.
+  init(tls: NIOSSLContext? = nil, respond: @escaping @Sendable (Received, Int) -> Reply) async throws {
     let log = Locked<[Received]>([])
     self.log = log
     let record: @Sendable (Received) -> Reply = { request in
@@ -85,6 +95,7 @@ final class LocalHTTPServer: Sendable {
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
+          if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
           try channel.pipeline.syncOperations.configureHTTPServerPipeline()
           try channel.pipeline.syncOperations.addHandler(ScriptedHandler(respond: record))
         }
@@ -95,6 +106,9 @@ final class LocalHTTPServer: Sendable {
 
   /// The base URL of an OpenAI-compatible API on this server.
   var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+
+  /// The number of connections the requests so far came on.
+  var connectionCount: Int { Set(requests.map(\.connection)).count }
 
   /// Every request received so far, in arrival order.
   var requests: [Received] { log.withLock { $0 } }
@@ -147,7 +161,10 @@ private final class ScriptedHandler: ChannelInboundHandler {
       guard let head else { return }
       var headers: [String: String] = [:]
       for (name, value) in head.headers { headers[name.lowercased()] = value }
-      let reply = respond(.init(method: head.method.rawValue, path: head.uri, headers: headers, body: body))
+      let reply = respond(
+        .init(
+          method: head.method.rawValue, path: head.uri, headers: headers, body: body,
+          connection: context.remoteAddress?.description ?? ""))
       let context = NIOLoopBound(context, eventLoop: context.eventLoop)
       let answer: @Sendable () -> Void = {
         let context = context.value
@@ -157,11 +174,38 @@ private final class ScriptedHandler: ChannelInboundHandler {
         }
         var responseHead = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: reply.status))
         responseHead.headers.add(name: "Content-Type", value: "application/json")
-        responseHead.headers.add(name: "Content-Length", value: String(reply.body.count))
+        if reply.chunks > 1 {
+          responseHead.headers.add(name: "Transfer-Encoding", value: "chunked")
+        } else {
+          responseHead.headers.add(name: "Content-Length", value: String(reply.body.count))
+        }
+        if reply.isClosingAfterAnswer { responseHead.headers.add(name: "Connection", value: "close") }
         for (name, value) in reply.headers { responseHead.headers.add(name: name, value: value) }
         context.write(NIOAny(HTTPServerResponsePart.head(responseHead)), promise: nil)
-        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        if reply.isResettingMidBody {
+          let half = ByteBuffer(bytes: reply.body.prefix(reply.body.count / 2))
+          context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(half))), promise: nil)
+          let channel = context.channel
+          // A zero linger time makes the close a TCP reset; the pause lets the client read what was sent first.
+          context.eventLoop.scheduleTask(in: .milliseconds(100)) {
+            let reset =
+              (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+              ?? channel.eventLoop.makeSucceededVoidFuture()
+            reset.whenComplete { _ in channel.close(promise: nil) }
+          }
+          return
+        }
+        let size = max(1, (reply.body.count + reply.chunks - 1) / max(1, reply.chunks))
+        var start = 0
+        while start < reply.body.count {
+          let part = ByteBuffer(bytes: reply.body[start..<min(start + size, reply.body.count)])
+          // Each part goes out on its own, so the client reads several.
+          context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(part))), promise: nil)
+          start += size
+        }
+        let end = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+        let channel = context.channel
+        if reply.isClosingAfterAnswer { end.whenComplete { _ in channel.close(promise: nil) } }
       }
       if reply.delay > .zero {
         context.value.eventLoop.scheduleTask(in: TimeAmount(reply.delay)) { answer() }
