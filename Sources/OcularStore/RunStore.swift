@@ -530,9 +530,22 @@ extension RunStore {
     let stamp = Self.now()
     try write { db in
       let insert = try db.cachedStatement(sql: Self.insertSampleSQL(replacing: true))
+      // Earlier judge exchanges can only exist in a suite that has some: a run without a judge (nearly every run)
+      // then stores a sample with one statement, not a delete beside each insert.
+      var hasExchanges: [RunSuiteKey: Bool] = [:]
       for sample in samples {
         try Self.insert(sample, stamp: stamp, with: insert, in: db)
-        try Self.replaceExchanges(of: sample, in: db)
+        let suite = RunSuiteKey(run: sample.runID, suite: sample.key.suite)
+        if hasExchanges[suite] == nil {
+          hasExchanges[suite] =
+            try Bool.fetchOne(
+              db, sql: "SELECT EXISTS (SELECT 1 FROM judge_exchanges WHERE run_id = ? AND suite = ?)",
+              arguments: [suite.run, suite.suite]) ?? false
+        }
+        if hasExchanges[suite] == true || !sample.judgeExchanges.isEmpty {
+          try Self.replaceExchanges(of: sample, in: db)
+          if !sample.judgeExchanges.isEmpty { hasExchanges[suite] = true }
+        }
       }
     }
   }
@@ -707,6 +720,12 @@ extension RunStore {
         settings: JudgeSettings(temperature: row[1], maxTokens: row[2], seed: row[3], topP: row[4]),
         reply: text(row[5]), failure: row[6])
     }
+  }
+
+  /// A suite of a run.
+  struct RunSuiteKey: Hashable {
+    var run: Int64
+    var suite: String
   }
 
   /// Replaces the judge exchanges stored for a sample's key with the sample's.

@@ -181,5 +181,11 @@ func makeSample(run: Int64, id: String, status: SampleStatus = .ok, score: Doubl
     sample.judgeExchanges = []
     try store.save([sample])
     #expect(try store.samples(run: run, suite: "docvqa", sampleID: "1").first?.judgeExchanges == [])
+    // Within one batch too, a later attempt at a key replaces the exchanges an earlier one stored.
+    var judged = makeSample(run: run, id: "2")
+    judged.judgeExchanges = [JudgeExchange(prompt: "p", settings: JudgeSettings(temperature: 0), reply: "r")]
+    let unjudged = makeSample(run: run, id: "2")
+    try store.save([judged, unjudged])
+    #expect(try store.samples(run: run, suite: "docvqa", sampleID: "2").first?.judgeExchanges == [])
   }
 }
