@@ -93,7 +93,7 @@ let package = Package(
     .testTarget(name: "OcularReportsTests", dependencies: ["OcularReports"], exclude: ["Golden"]),
     .testTarget(name: "OcularAnalyticsTests", dependencies: ["OcularAnalytics", "OcularRunner", "OcularModels"]),
     .testTarget(name: "OcularViewerTests", dependencies: ["OcularViewer", "OcularRunner", "OcularModels"]),
-    .testTarget(name: "ocularTests", dependencies: ["ocular"], exclude: ["Fixtures"]),
+    .testTarget(name: "ocularTests", dependencies: ["ocular", "OcularStore"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )
